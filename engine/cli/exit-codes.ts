@@ -1,0 +1,9 @@
+// Process exit codes of `tessera` that are not the guest's own verdict.
+
+export const EXIT_USAGE = 2;
+/** The guest file could not be read or loaded (missing, not a RISC-V ELF, does not fit). */
+export const EXIT_BAD_INPUT = 3;
+/** Stopped by --timeout or --max-instructions before the guest ended. */
+export const EXIT_LIMIT = 124;
+/** The emulated machine failed: a trap loop, every hart waiting forever, or a crashed worker. */
+export const EXIT_MACHINE_FAILURE = 125;

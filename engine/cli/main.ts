@@ -1,0 +1,39 @@
+// The `tessera` command: dispatches sub-commands and turns errors into one line and an exit code.
+
+import { UsageError } from './args.js';
+import { EXIT_USAGE } from './exit-codes.js';
+import { runCommand, RUN_USAGE, type CommandIo } from './run-command.js';
+
+const USAGE = `usage: tessera <command> [options]
+
+commands:
+  run GUEST.elf    run a bare-metal RISC-V ELF on a QEMU-virt-like machine
+
+Run 'tessera <command> --help' for a command's options.
+
+${RUN_USAGE}`;
+
+export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        io.stdout.write(USAGE + '\n');
+        return command === undefined ? EXIT_USAGE : 0;
+      case 'run':
+        return await runCommand(rest, io);
+      default:
+        throw new UsageError(`unknown command '${command}'`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`tessera: ${error.message} (see 'tessera --help')\n`);
+      return EXIT_USAGE;
+    }
+    io.stderr.write(`tessera: internal error: ${(error as Error).message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,137 @@
+// `tessera run GUEST.elf`: a bare QEMU-virt-like machine, UART on stdout, exit code = the guest's.
+
+import { readFile } from 'node:fs/promises';
+import { ElfError } from '../loader/elf.js';
+import { Machine, MAX_HARTS, type MachineExit } from '../host/machine.js';
+import { parseSize } from '../memory/physical-memory.js';
+import { integerOption, parseArgs, secondsOption, UsageError } from './args.js';
+import { EXIT_BAD_INPUT, EXIT_LIMIT, EXIT_MACHINE_FAILURE } from './exit-codes.js';
+import { Progress } from './progress.js';
+
+export const RUN_USAGE = `usage: tessera run GUEST.elf [options]
+
+Runs a bare-metal RV32IMAC ELF on a machine like QEMU's virt board
+(qemu-system-riscv32 -M virt -bios none). The guest's UART goes to stdout and
+stdin goes to its UART; the exit code is the guest's (test device or HTIF tohost).
+
+options:
+  --harts N              harts, each in its own worker thread (1..${MAX_HARTS}, default 1)
+  --mem SIZE             RAM at 0x80000000, e.g. 64M, 1G (default 256M)
+  --max-instructions N   stop when a hart has retired N instructions
+  --timeout SECONDS      stop after this much wall-clock time
+  --quantum N            instructions per slice between signal checks (default 10000)
+  -h, --help             show this help
+
+exit codes: the guest's code; 2 usage error; 3 unloadable guest file;
+124 stopped by --timeout or --max-instructions; 125 trap loop, deadlock or crashed worker`;
+
+const SPECS = {
+  help: { value: false },
+  harts: { value: true },
+  mem: { value: true },
+  'max-instructions': { value: true },
+  timeout: { value: true },
+  quantum: { value: true },
+};
+
+export interface CommandIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
+}
+
+export async function runCommand(argv: readonly string[], io: CommandIo): Promise<number> {
+  const args = parseArgs(argv, SPECS);
+  if (args.options.has('help')) {
+    io.stdout.write(RUN_USAGE + '\n');
+    return 0;
+  }
+  if (args.positional.length !== 1) throw new UsageError(args.positional.length === 0 ? 'run needs a guest ELF file' : `run takes one guest file, got ${args.positional.length}`);
+  const harts = integerOption(args, 'harts', 1, MAX_HARTS) ?? 1;
+  const instructionLimit = integerOption(args, 'max-instructions', 1, Number.MAX_SAFE_INTEGER);
+  const quantum = integerOption(args, 'quantum', 1, 100_000_000);
+  const timeout = secondsOption(args, 'timeout');
+  const memText = args.options.get('mem');
+  let ramBytes: number | undefined;
+  if (typeof memText === 'string') {
+    ramBytes = parseSize(memText);
+    if (ramBytes === undefined || ramBytes < 4096 || ramBytes % 4096 !== 0 || ramBytes > 2 ** 31) {
+      throw new UsageError(`--mem must be a size from 4K to 2G in whole 4 KiB pages, got '${memText}'`);
+    }
+  }
+
+  const path = args.positional[0];
+  let elf: Uint8Array;
+  try {
+    elf = await readFile(path);
+  } catch (error) {
+    io.stderr.write(`tessera: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
+    return EXIT_BAD_INPUT;
+  }
+
+  let machine: Machine;
+  try {
+    machine = await Machine.create(elf, {
+      harts,
+      ...(ramBytes !== undefined ? { ramBytes } : {}),
+      ...(instructionLimit !== undefined ? { instructionLimit } : {}),
+      ...(quantum !== undefined ? { quantum } : {}),
+      onOutput: (bytes) => io.stdout.write(bytes),
+    });
+  } catch (error) {
+    if (error instanceof ElfError || error instanceof RangeError) {
+      io.stderr.write(`tessera: ${path}: ${error.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    throw error;
+  }
+
+  const progress = new Progress(io.stderr, () => machine.instructionsRetired().reduce((a, b) => a + b, 0));
+  const timer = timeout === undefined ? undefined : setTimeout(() => machine.stop(`timeout after ${timeout} s`), timeout * 1000);
+  const detachInput = attachInput(io.stdin, machine);
+  let exit: MachineExit;
+  try {
+    exit = await machine.run();
+  } finally {
+    clearTimeout(timer);
+    detachInput();
+    progress.stop();
+    await machine.dispose();
+  }
+  return report(exit, io);
+}
+
+function report(exit: MachineExit, io: CommandIo): number {
+  switch (exit.kind) {
+    case 'guest':
+      // A non-zero code whose low byte is zero must not read as success to the shell.
+      return exit.code === 0 ? 0 : (exit.code & 0xff) || 1;
+    case 'instruction-limit':
+      io.stderr.write(`tessera: ${exit.message}\n`);
+      return EXIT_LIMIT;
+    case 'stopped':
+      io.stderr.write(`tessera: ${exit.message}\n`);
+      return exit.message.startsWith('timeout') ? EXIT_LIMIT : EXIT_MACHINE_FAILURE;
+    default:
+      io.stderr.write(`tessera: ${exit.message}\n`);
+      return EXIT_MACHINE_FAILURE;
+  }
+}
+
+/** Forwards stdin to the guest's UART (raw mode on a terminal); returns a function that detaches. */
+function attachInput(stdin: CommandIo['stdin'], machine: Machine): () => void {
+  if (stdin === undefined || !stdin.isTTY) return () => undefined;
+  stdin.setRawMode?.(true);
+  const onData = (chunk: Buffer) => {
+    // Ctrl-A x quits, as in QEMU's -nographic console.
+    if (chunk.includes(0x01) && chunk.includes(0x78)) machine.stop('stopped by the user');
+    else machine.input(chunk);
+  };
+  stdin.on('data', onData);
+  stdin.resume();
+  return () => {
+    stdin.off('data', onData);
+    stdin.setRawMode?.(false);
+    stdin.pause();
+  };
+}

@@ -1,0 +1,22 @@
+// What a hart executes against: a RAM window of physical memory, devices, and shared atomics state.
+
+import type { Bus } from '../memory/bus.js';
+import type { ReservationTable } from '../memory/reservation-table.js';
+
+export interface HartMemory {
+  /** All of physical memory. */
+  readonly physical: SharedArrayBuffer;
+  /** Byte offset of this address space's RAM inside `physical` (a multiple of 4 KiB). */
+  readonly ramPhysOffset: number;
+  /** Guest-physical address where RAM starts. */
+  readonly ramBase: number;
+  /** RAM size in bytes (a multiple of 4 KiB). */
+  readonly ramSize: number;
+  /** Shared per-page flags over all of physical memory (see memory/page-flags.ts). */
+  readonly pageFlags: Uint8Array;
+  readonly reservations: ReservationTable;
+  /** Devices, reached for every non-RAM access. */
+  readonly bus: Bus;
+  /** Called after a store into a PAGE_WATCHED page; returns true when the hart must stop its slice. */
+  onWatchedStore(guestAddr: number): boolean;
+}
