@@ -15,6 +15,9 @@ const TRAP_LOOP_LIMIT = 8;
 /** Virtual cycles per mtime tick: a 100 MHz core and the 10 MHz timebase of QEMU virt. */
 export const CYCLES_PER_TICK = 10;
 
+/** Placeholder for "no decoded page cached" that keeps the page variable monomorphic. */
+const EMPTY_PAGE = new Int32Array(4096);
+
 /** Interrupt priority order of the privileged spec: MEI, MSI, MTI, SEI, SSI, STI. */
 const INTERRUPT_PRIORITY = [11, 3, 7, 9, 1, 5];
 
@@ -204,20 +207,25 @@ export class Hart {
     let n = budget;
     let trapped = 0;
     this.endSlice = false;
+    // The decoded page the pc is in; `pageStart` is its guest address (odd = none cached).
+    let page: Int32Array = EMPTY_PAGE;
+    let pageStart = 1;
 
     loop: while (n > 0) {
       n--;
-      const off = ((pc - ramBase) | 0) >>> 0;
-      if (off >= ramSize) {
-        pc = this.trapAt(TrapCause.InstructionAccessFault, pc, pc, budget - n - 1, trapped++);
-        if (this.trapLoop !== undefined) break;
-        continue;
+      if (((pc - pageStart) >>> 0) >= 4096) {
+        const off = ((pc - ramBase) | 0) >>> 0;
+        if (off >= ramSize) {
+          pc = this.trapAt(TrapCause.InstructionAccessFault, pc, pc, budget - n - 1, trapped++);
+          if (this.trapLoop !== undefined) break;
+          continue;
+        }
+        page = pages[off >>> PAGE_SHIFT] ?? this.newPage(off);
+        pageStart = pc & ~4095;
       }
-      let page = pages[off >>> PAGE_SHIFT];
-      if (page === null) page = this.newPage(off);
-      const slot = off & 4094;
+      const slot = pc & 4094;
       let w = page[slot];
-      if (w === 0) w = this.decodeSlot(page, slot, off, pc);
+      if (w === 0) w = this.decodeSlot(page, slot, ((pc - ramBase) | 0) >>> 0, pc);
       const imm = page[slot + 1];
       const npc = (pc + (w >>> 24)) | 0;
       switch (w & 0xff) {
@@ -295,6 +303,7 @@ export class Hart {
             i32[a >>> 2] = x[(w >>> 19) & 31];
           } else {
             this.storeSlow((x[(w >>> 14) & 31] + imm) | 0, 4, x[(w >>> 19) & 31]);
+            pageStart = 1; // the store may have invalidated decoded code
             if (this.pendingCause >= 0) { pc = this.trapPending(pc, budget - n - 1, trapped++); if (this.trapLoop) break loop; continue; }
             if (this.endSlice) { pc = npc; break loop; }
           }
@@ -307,6 +316,7 @@ export class Hart {
             u16[a >>> 1] = x[(w >>> 19) & 31];
           } else {
             this.storeSlow((x[(w >>> 14) & 31] + imm) | 0, 2, x[(w >>> 19) & 31]);
+            pageStart = 1;
             if (this.pendingCause >= 0) { pc = this.trapPending(pc, budget - n - 1, trapped++); if (this.trapLoop) break loop; continue; }
             if (this.endSlice) { pc = npc; break loop; }
           }
@@ -319,6 +329,7 @@ export class Hart {
             u8[a] = x[(w >>> 19) & 31];
           } else {
             this.storeSlow((x[(w >>> 14) & 31] + imm) | 0, 1, x[(w >>> 19) & 31]);
+            pageStart = 1;
             if (this.pendingCause >= 0) { pc = this.trapPending(pc, budget - n - 1, trapped++); if (this.trapLoop) break loop; continue; }
             if (this.endSlice) { pc = npc; break loop; }
           }
@@ -442,6 +453,7 @@ export class Hart {
         case Op.LrW: case Op.ScW: case Op.AmoSwap: case Op.AmoAdd: case Op.AmoXor: case Op.AmoAnd:
         case Op.AmoOr: case Op.AmoMin: case Op.AmoMax: case Op.AmoMinu: case Op.AmoMaxu: {
           const v = this.atomic(w & 0xff, x[(w >>> 14) & 31], x[(w >>> 19) & 31]);
+          pageStart = 1;
           if (this.pendingCause >= 0) { pc = this.trapPending(pc, budget - n - 1, trapped++); if (this.trapLoop) break loop; continue; }
           x[(w >>> 8) & 63] = v;
           pc = npc;
