@@ -1,7 +1,7 @@
 // `tessera run GUEST.elf`: a bare QEMU-virt-like machine, UART on stdout, exit code = the guest's.
 
-import { readFile } from 'node:fs/promises';
 import { ElfError } from '../loader/elf.js';
+import { GuestFileError, readGuestFile } from '../host/guest-file.js';
 import { Machine, MAX_HARTS, type MachineExit } from '../host/machine.js';
 import { parseSize } from '../memory/physical-memory.js';
 import { integerOption, parseArgs, secondsOption, UsageError } from './args.js';
@@ -63,9 +63,10 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
   const path = args.positional[0];
   let elf: Uint8Array;
   try {
-    elf = await readFile(path);
+    elf = await readGuestFile(path);
   } catch (error) {
-    io.stderr.write(`tessera: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
+    if (!(error instanceof GuestFileError)) throw error;
+    io.stderr.write(`tessera: ${error.message}\n`);
     return EXIT_BAD_INPUT;
   }
 

@@ -1,6 +1,6 @@
 // The bare machine: physical memory, QEMU-virt devices and one worker thread per hart, run to its exit.
 
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { wrap, releaseProxy, type Remote } from 'comlink';
 import { CoreControl, ExitKind, HartCommand, HartStatus } from '../cores/core-control.js';
 import { describeCause } from '../cores/trap-cause.js';
@@ -14,7 +14,7 @@ import { ReservationTable } from '../memory/reservation-table.js';
 import type { CoreWorker, HartSnapshot } from './core-worker.js';
 import { nodeEndpoint } from './node-endpoint.js';
 import type { BoardBuffers, BoardConfig } from './virt-board.js';
-import { coreWorkerEntry } from './worker-entry.js';
+import { startCoreWorker } from './worker-entry.js';
 
 export const MAX_HARTS = 64;
 const POLL_MS = 10;
@@ -110,9 +110,8 @@ export class Machine {
       control: this.control.buffers,
     };
     const config: BoardConfig = { ramBytes: this.ramBytes, ...(tohost !== undefined ? { tohost } : {}) };
-    const entry = coreWorkerEntry();
     for (let hart = 0; hart < this.harts; hart++) {
-      const worker = new Worker(entry.url, entry.options);
+      const worker = startCoreWorker();
       const death = new Promise<never>((_, reject) => {
         worker.once('error', (error) => {
           this.crash ??= { hart, message: `hart ${hart}: core worker crashed: ${error.message}` };

@@ -1,10 +1,10 @@
-// Locates the core worker script, both from compiled JavaScript and from TypeScript sources (tests).
+// Starts the core worker script, both from compiled JavaScript and from TypeScript sources (tests).
 
-import type { WorkerOptions } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 
-export function coreWorkerEntry(): { url: URL; options: WorkerOptions } {
-  const fromSource = import.meta.url.endsWith('.ts');
-  return fromSource
-    ? { url: new URL('./core-worker.ts', import.meta.url), options: { execArgv: ['--import', 'tsx'] } }
-    : { url: new URL('./core-worker.js', import.meta.url), options: {} };
+/** A new core worker thread. Under a TypeScript runner the worker first registers tsx. */
+export function startCoreWorker(): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./core-worker.js', import.meta.url));
+  const entry = new URL('./core-worker.ts', import.meta.url).href;
+  return new Worker(new URL('./ts-worker-bootstrap.mjs', import.meta.url), { workerData: { entry } });
 }
