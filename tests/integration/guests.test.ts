@@ -53,3 +53,10 @@ describe('committed guests on the bare machine', () => {
     expect(run.output).toContain('timer fired');
   });
 });
+
+describe('harts that can never wake', () => {
+  it('every hart parked in WFI with nothing enabled is reported as a deadlock, not a hang', async () => {
+    const run = await runOnTessera('park', { harts: 3 });
+    expect(run.exit).toEqual({ kind: 'deadlock', message: 'every hart is waiting in WFI for an interrupt that can never arrive' });
+  });
+});
