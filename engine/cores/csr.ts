@@ -139,7 +139,7 @@ export function writeCsr(h: Hart, csr: number, value: number): boolean {
     case Csr.Mie: h.mie = value & MIE_WRITABLE; return true;
     case Csr.Mtvec: h.mtvec = legalTvec(value); return false;
     case Csr.Mcounteren: h.mcounteren = value; return false;
-    case Csr.Mcountinhibit: h.mcountinhibit = value & 0b101; return false;
+    case Csr.Mcountinhibit: h.setCountInhibit(value); return false;
     case Csr.Mscratch: h.mscratch = value; return false;
     case Csr.Mepc: h.mepc = value & ~1; return false;
     case Csr.Mcause: h.mcause = value; return false;

@@ -8,18 +8,30 @@ import { decode16, decode32, isWide } from './decode.js';
 import type { HartMemory } from './hart-memory.js';
 import { Op } from './op.js';
 import { MSTATUS_MIE, MSTATUS_MPIE, MSTATUS_MPP, MSTATUS_MPP_SHIFT, MSTATUS_MPRV, MSTATUS_SIE, MSTATUS_SPIE, MSTATUS_SPP, MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW } from './mstatus.js';
-import { INTERRUPT_BIT, Privilege, TrapCause } from './trap-cause.js';
+import { INTERRUPT_BIT, MIP_SEIP, Privilege, TrapCause } from './trap-cause.js';
 
 /** Consecutive traps with no instruction retired in between that count as a trap loop. */
 const TRAP_LOOP_LIMIT = 8;
 /** Virtual cycles per mtime tick: a 100 MHz core and the 10 MHz timebase of QEMU virt. */
 export const CYCLES_PER_TICK = 10;
 
+const INHIBIT_CY = 0b001;
+const INHIBIT_IR = 0b100;
+const MIP_CSR = 0x344;
+
 /** Placeholder for "no decoded page cached" that keeps the page variable monomorphic. */
 const EMPTY_PAGE = new Int32Array(4096);
 
 /** Interrupt priority order of the privileged spec: MEI, MSI, MTI, SEI, SSI, STI. */
 const INTERRUPT_PRIORITY = [11, 3, 7, 9, 1, 5];
+
+/** Int32 words and float64 numbers of a saved hart context (see saveContext). */
+export const CONTEXT_WORDS = 84;
+export const CONTEXT_NUMBERS = 8;
+/** Word offsets inside a saved context that schedulers read without loading it. */
+export const CONTEXT_PC = 32;
+export const CONTEXT_MIE = 35;
+export const CONTEXT_WAITING = 53;
 
 /** Why a hart stopped for good. */
 export interface TrapLoop {
@@ -65,13 +77,20 @@ export class Hart {
   cycles = 0;
   /** Instructions retired. */
   instret = 0;
+  // mcycle = cycles + cycleAdjust (minstret likewise), or the frozen value while mcountinhibit stops it.
   private cycleAdjust = 0;
   private instretAdjust = 0;
+  private cycleFrozen = 0;
+  private instretFrozen = 0;
   /** mtime = cycles / CYCLES_PER_TICK + mtimeOffset. */
   mtimeOffset = 0;
 
   /** Parked in WFI until an enabled interrupt is pending. */
   waiting = false;
+  /** The interrupt taken at the start of the last run() (its code), or -1: for latency accounting. */
+  lastInterrupt = -1;
+  /** Access faults raised so far (loads, stores, AMOs, fetches outside the address space). */
+  accessFaults = 0;
   /** Set when the hart is stuck in a trap loop; the hart never runs again. */
   trapLoop: TrapLoop | undefined;
 
@@ -141,12 +160,72 @@ export class Hart {
     return this.mipSoft | this.mipLines;
   }
 
-  liveCycle(): number {
-    return this.cycles + this.sliceCycles + this.cycleAdjust;
+  /** Saves the architectural state into shared memory so another core can continue this hart. */
+  saveContext(words: Int32Array, numbers: Float64Array): void {
+    words.set(this.x.subarray(0, 32), 0);
+    const csrs = [this.pc, this.priv, this.mstatus, this.mie, this.mipSoft, this.medeleg, this.mideleg, this.mtvec,
+      this.stvec, this.mepc, this.sepc, this.mcause, this.scause, this.mtval, this.stval, this.mscratch, this.sscratch,
+      this.mcounteren, this.scounteren, this.mcountinhibit, this.satp, this.waiting ? 1 : 0, this.trapLoop ? 1 : 0];
+    words.set(csrs, 32);
+    words.set(this.pmpcfg, 64);
+    words.set(this.pmpaddr, 68);
+    numbers[0] = this.cycles;
+    numbers[1] = this.instret;
+    numbers[2] = this.cycleAdjust;
+    numbers[3] = this.instretAdjust;
+    numbers[4] = this.mtimeOffset;
+    numbers[5] = this.accessFaults;
+    numbers[6] = this.cycleFrozen;
+    numbers[7] = this.instretFrozen;
   }
 
+  /** Continues a hart saved by saveContext (an LR reservation does not survive the switch). */
+  loadContext(words: Int32Array, numbers: Float64Array): void {
+    this.x.set(words.subarray(0, 32), 0);
+    let i = 32;
+    this.pc = words[i++]; this.priv = words[i++]; this.mstatus = words[i++]; this.mie = words[i++];
+    this.mipSoft = words[i++]; this.medeleg = words[i++]; this.mideleg = words[i++]; this.mtvec = words[i++];
+    this.stvec = words[i++]; this.mepc = words[i++]; this.sepc = words[i++]; this.mcause = words[i++];
+    this.scause = words[i++]; this.mtval = words[i++]; this.stval = words[i++]; this.mscratch = words[i++];
+    this.sscratch = words[i++]; this.mcounteren = words[i++]; this.scounteren = words[i++];
+    this.mcountinhibit = words[i++]; this.satp = words[i++]; this.waiting = words[i++] !== 0;
+    const looped = words[i++] !== 0;
+    if (!looped) this.trapLoop = undefined;
+    this.pmpcfg.set(words.subarray(64, 68));
+    this.pmpaddr.set(words.subarray(68, 84));
+    this.cycles = numbers[0];
+    this.instret = numbers[1];
+    this.cycleAdjust = numbers[2];
+    this.instretAdjust = numbers[3];
+    this.mtimeOffset = numbers[4];
+    this.accessFaults = numbers[5];
+    this.cycleFrozen = numbers[6];
+    this.instretFrozen = numbers[7];
+    this.reservedAddr = -1;
+    this.trapStreak = 0;
+    this.lastTrapRetired = -1;
+  }
+
+  /** mcycle as the current instruction reads it. */
+  liveCycle(): number {
+    return (this.mcountinhibit & INHIBIT_CY) !== 0 ? this.cycleFrozen : this.cycles + this.sliceCycles + this.cycleAdjust;
+  }
+
+  /** minstret as the current instruction reads it. */
   liveInstret(): number {
-    return this.instret + this.sliceRetired + this.instretAdjust;
+    return (this.mcountinhibit & INHIBIT_IR) !== 0 ? this.instretFrozen : this.instret + this.sliceRetired + this.instretAdjust;
+  }
+
+  /** Writes mcountinhibit: a counter stops (or resumes) counting after the current instruction. */
+  setCountInhibit(value: number): void {
+    const next = value & (INHIBIT_CY | INHIBIT_IR);
+    const cycleAfter = this.liveCycle() + ((this.mcountinhibit & INHIBIT_CY) !== 0 ? 0 : 1);
+    const instretAfter = this.liveInstret() + ((this.mcountinhibit & INHIBIT_IR) !== 0 ? 0 : 1);
+    this.mcountinhibit = next;
+    if (next & INHIBIT_CY) this.cycleFrozen = cycleAfter;
+    else this.setCycle(cycleAfter);
+    if (next & INHIBIT_IR) this.instretFrozen = instretAfter;
+    else this.setInstret(instretAfter);
   }
 
   liveMtime(): number {
@@ -155,12 +234,14 @@ export class Hart {
 
   /** Sets mcycle as seen after the current instruction. */
   setCycle(value: number): void {
-    this.cycleAdjust = value - (this.cycles + this.sliceCycles + 1);
+    if (this.mcountinhibit & INHIBIT_CY) this.cycleFrozen = value;
+    else this.cycleAdjust = value - (this.cycles + this.sliceCycles + 1);
   }
 
   /** Sets minstret as seen after the current instruction (the write replaces its increment). */
   setInstret(value: number): void {
-    this.instretAdjust = value - (this.instret + this.sliceRetired + 1);
+    if (this.mcountinhibit & INHIBIT_IR) this.instretFrozen = value;
+    else this.instretAdjust = value - (this.instret + this.sliceRetired + 1);
   }
 
   /** Advances virtual time while the hart idles (WFI skipped ahead to its next timer). */
@@ -190,6 +271,7 @@ export class Hart {
   run(budget: number): number {
     if (this.trapLoop !== undefined) return 0;
     const irq = this.pendingInterrupt();
+    this.lastInterrupt = irq;
     if (irq >= 0) {
       this.waiting = false;
       this.pc = this.enterTrap((irq | INTERRUPT_BIT) | 0, 0, this.pc);
@@ -476,9 +558,7 @@ export class Hart {
     const executed = budget - n;
     this.cycles += executed;
     const retired = executed - trapped;
-    if ((this.mcountinhibit & 0b100) === 0) this.instret += retired;
-    else this.instretAdjust -= retired;
-    if ((this.mcountinhibit & 0b001) !== 0) this.cycleAdjust -= executed;
+    this.instret += retired;
     return executed;
   }
 
@@ -523,6 +603,7 @@ export class Hart {
 
   /** Takes a synchronous trap of the instruction at `pc`; `executed` counts instructions before it. */
   private trapAt(cause: number, tval: number, pc: number, executed: number, trappedBefore: number): number {
+    if (cause === TrapCause.InstructionAccessFault || cause === TrapCause.LoadAccessFault || cause === TrapCause.StoreAccessFault) this.accessFaults++;
     const retiredSoFar = this.instret + executed - trappedBefore;
     if (this.lastTrapRetired === retiredSoFar) {
       this.trapStreak++;
@@ -613,11 +694,13 @@ export class Hart {
     }
     let unmask = false;
     if (writes) {
-      const value = kind === 0 ? operand : kind === 1 ? old | operand : old & ~operand;
+      // Only the software-writable SEIP bit takes part in a read-modify-write of mip, not the line.
+      const base = csr === MIP_CSR ? (old & ~MIP_SEIP) | (this.mipSoft & MIP_SEIP) : old;
+      const value = kind === 0 ? operand : kind === 1 ? base | operand : base & ~operand;
       unmask = writeCsr(this, csr, value);
     }
     if (reads) this.x[rdField] = old;
-    return unmask || csr === 0x320; // mcountinhibit: end the slice so counters are accounted
+    return unmask;
   }
 
   /** Loads that miss the fast path: misaligned RAM accesses (done in place) and devices. */

@@ -69,7 +69,6 @@ export class TestHart {
   readonly hart: Hart;
   readonly machine: SharedMachine;
   readonly scratch = new ScratchDevice();
-  readonly watchedStores: number[] = [];
   private readonly ram: DataView;
 
   /** Builds a hart in M-mode at the program's first instruction, with mtvec/stvec at the bench vectors. */
@@ -84,10 +83,7 @@ export class TestHart {
       pageFlags: new Uint8Array(this.machine.pageFlags),
       reservations: new ReservationTable(this.machine.reservations),
       bus: new Bus([{ base: SCRATCH_BASE, size: 4, device: this.scratch }]),
-      onWatchedStore: (addr) => {
-        this.watchedStores.push(addr >>> 0);
-        return false;
-      },
+      onWatchedStore: () => false, // the bench watches no pages
     };
     this.hart = new Hart(options.hartId ?? 0, memory);
     const at = options.at ?? RAM_BASE;
