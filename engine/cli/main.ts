@@ -3,11 +3,13 @@
 import { UsageError } from './args.js';
 import { EXIT_USAGE } from './exit-codes.js';
 import { runCommand, RUN_USAGE, type CommandIo } from './run-command.js';
+import { validateCommand } from './validate-command.js';
 
 const USAGE = `usage: tessera <command> [options]
 
 commands:
   run GUEST.elf    run a bare-metal RISC-V ELF on a QEMU-virt-like machine
+  validate FILE... check scenario files and the guests they name
 
 Run 'tessera <command> --help' for a command's options.
 
@@ -25,6 +27,8 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
         return command === undefined ? EXIT_USAGE : 0;
       case 'run':
         return await runCommand(rest, io);
+      case 'validate':
+        return await validateCommand(rest, io);
       default:
         throw new UsageError(`unknown command '${command}'`);
     }

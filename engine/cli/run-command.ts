@@ -7,14 +7,25 @@ import { parseSize } from '../memory/physical-memory.js';
 import { integerOption, parseArgs, secondsOption, UsageError } from './args.js';
 import { EXIT_BAD_INPUT, EXIT_LIMIT, EXIT_MACHINE_FAILURE } from './exit-codes.js';
 import { Progress } from './progress.js';
+import { runScenario } from './run-scenario.js';
 
 export const RUN_USAGE = `usage: tessera run GUEST.elf [options]
+       tessera run SCENARIO.json [--duration SECONDS] [--json FILE]
 
-Runs a bare-metal RV32IMAC ELF on a machine like QEMU's virt board
-(qemu-system-riscv32 -M virt -bios none). The guest's UART goes to stdout and
-stdin goes to its UART; the exit code is the guest's (test device or HTIF tohost).
+With an ELF: runs a bare-metal RV32IMAC program on a machine like QEMU's virt
+board (qemu-system-riscv32 -M virt -bios none). The guest's UART goes to stdout
+and stdin goes to its UART; the exit code is the guest's (test device or HTIF).
 
-options:
+With a scenario: runs its VMs on the hypervisor, prints each VM's console
+prefixed by its name, and ends with a per-VM table (state, instructions, MIPS,
+interrupts, latency, violations, restarts). Exit code 1 when a VM failed against
+its fault policy, 3 when the scenario is invalid.
+
+scenario options:
+  --duration SECONDS     stop after this much virtual time (default: until every VM ended)
+  --json FILE            also write the final metrics and the event log as JSON
+
+ELF options:
   --harts N              harts, each in its own worker thread (1..${MAX_HARTS}, default 1)
   --mem SIZE             RAM at 0x80000000, e.g. 64M, 1G (default 256M)
   --max-instructions N   stop when a hart has retired N instructions
@@ -32,6 +43,8 @@ const SPECS = {
   'max-instructions': { value: true },
   timeout: { value: true },
   quantum: { value: true },
+  duration: { value: true },
+  json: { value: true },
 };
 
 export interface CommandIo {
@@ -46,7 +59,16 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     io.stdout.write(RUN_USAGE + '\n');
     return 0;
   }
-  if (args.positional.length !== 1) throw new UsageError(args.positional.length === 0 ? 'run needs a guest ELF file' : `run takes one guest file, got ${args.positional.length}`);
+  if (args.positional.length !== 1) throw new UsageError(args.positional.length === 0 ? 'run needs a guest ELF or scenario file' : `run takes one file, got ${args.positional.length}`);
+  if (args.positional[0].endsWith('.json')) {
+    for (const option of ['harts', 'mem', 'max-instructions', 'timeout', 'quantum']) {
+      if (args.options.has(option)) throw new UsageError(`--${option} is for ELF guests; a scenario sets it in its file`);
+    }
+    return runScenario(args.positional[0], args, io);
+  }
+  for (const option of ['duration', 'json']) {
+    if (args.options.has(option)) throw new UsageError(`--${option} is for scenario files`);
+  }
   const harts = integerOption(args, 'harts', 1, MAX_HARTS) ?? 1;
   const instructionLimit = integerOption(args, 'max-instructions', 1, Number.MAX_SAFE_INTEGER);
   const quantum = integerOption(args, 'quantum', 1, 100_000_000);

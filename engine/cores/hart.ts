@@ -31,6 +31,8 @@ export const CONTEXT_NUMBERS = 8;
 /** Word offsets inside a saved context that schedulers read without loading it. */
 export const CONTEXT_PC = 32;
 export const CONTEXT_MIE = 35;
+export const CONTEXT_MIP_SOFT = 36;
+export const CONTEXT_MTIME_OFFSET = 4; // in the numbers
 export const CONTEXT_WAITING = 53;
 
 /** Why a hart stopped for good. */
@@ -228,6 +230,11 @@ export class Hart {
     else this.setInstret(instretAfter);
   }
 
+  /** Virtual time (cycles) at the current instruction, also from inside a device access. */
+  liveTime(): number {
+    return this.cycles + this.sliceCycles;
+  }
+
   liveMtime(): number {
     return Math.floor((this.cycles + this.sliceCycles) / CYCLES_PER_TICK) + this.mtimeOffset;
   }
@@ -384,7 +391,9 @@ export class Hart {
           if (a < ramSize && (a & 3) === 0 && flags[a >>> PAGE_SHIFT] === 0) {
             i32[a >>> 2] = x[(w >>> 19) & 31];
           } else {
+            this.sliceCycles = budget - n - 1;
             this.storeSlow((x[(w >>> 14) & 31] + imm) | 0, 4, x[(w >>> 19) & 31]);
+            this.sliceCycles = 0;
             pageStart = 1; // the store may have invalidated decoded code
             if (this.pendingCause >= 0) { pc = this.trapPending(pc, budget - n - 1, trapped++); if (this.trapLoop) break loop; continue; }
             if (this.endSlice) { pc = npc; break loop; }
@@ -397,7 +406,9 @@ export class Hart {
           if (a < ramSize && (a & 1) === 0 && flags[a >>> PAGE_SHIFT] === 0) {
             u16[a >>> 1] = x[(w >>> 19) & 31];
           } else {
+            this.sliceCycles = budget - n - 1;
             this.storeSlow((x[(w >>> 14) & 31] + imm) | 0, 2, x[(w >>> 19) & 31]);
+            this.sliceCycles = 0;
             pageStart = 1;
             if (this.pendingCause >= 0) { pc = this.trapPending(pc, budget - n - 1, trapped++); if (this.trapLoop) break loop; continue; }
             if (this.endSlice) { pc = npc; break loop; }
@@ -410,7 +421,9 @@ export class Hart {
           if (a < ramSize && flags[a >>> PAGE_SHIFT] === 0) {
             u8[a] = x[(w >>> 19) & 31];
           } else {
+            this.sliceCycles = budget - n - 1;
             this.storeSlow((x[(w >>> 14) & 31] + imm) | 0, 1, x[(w >>> 19) & 31]);
+            this.sliceCycles = 0;
             pageStart = 1;
             if (this.pendingCause >= 0) { pc = this.trapPending(pc, budget - n - 1, trapped++); if (this.trapLoop) break loop; continue; }
             if (this.endSlice) { pc = npc; break loop; }

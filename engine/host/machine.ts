@@ -14,7 +14,7 @@ import { ReservationTable } from '../memory/reservation-table.js';
 import type { CoreWorker, HartSnapshot } from './core-worker.js';
 import { nodeEndpoint } from './node-endpoint.js';
 import type { BoardBuffers, BoardConfig } from './virt-board.js';
-import { startCoreWorker } from './worker-entry.js';
+import { startWorker } from './worker-entry.js';
 
 export const MAX_HARTS = 64;
 const POLL_MS = 10;
@@ -111,7 +111,7 @@ export class Machine {
     };
     const config: BoardConfig = { ramBytes: this.ramBytes, ...(tohost !== undefined ? { tohost } : {}) };
     for (let hart = 0; hart < this.harts; hart++) {
-      const worker = startCoreWorker();
+      const worker = startWorker('core-worker');
       const death = new Promise<never>((_, reject) => {
         worker.once('error', (error) => {
           this.crash ??= { hart, message: `hart ${hart}: core worker crashed: ${error.message}` };

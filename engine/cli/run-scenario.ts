@@ -1,0 +1,62 @@
+// `tessera run SCENARIO.json`: the hypervisor with several VMs, consoles prefixed by VM name, a report.
+
+import { loadScenarioFile } from '../host/scenario-file.js';
+import { System, type SystemEvent } from '../host/system.js';
+import { writeTextFile } from '../host/text-file.js';
+import { secondsOption, type ParsedArgs } from './args.js';
+import { EXIT_BAD_INPUT } from './exit-codes.js';
+import { Progress } from './progress.js';
+import type { CommandIo } from './run-command.js';
+import { formatScenarioReport } from './scenario-report.js';
+
+/** Exit code when a VM failed against its fault policy. */
+export const EXIT_VM_FAILED = 1;
+
+export async function runScenario(path: string, args: ParsedArgs, io: CommandIo): Promise<number> {
+  const duration = secondsOption(args, 'duration');
+  const jsonPath = args.options.get('json');
+  const { scenario, errors } = loadScenarioFile(path);
+  if (scenario === undefined) {
+    for (const error of errors) io.stderr.write(`tessera: ${path}: ${error}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  const lines = new Map<string, string>();
+  const onConsole = (vm: string, bytes: Uint8Array) => {
+    const text = (lines.get(vm) ?? '') + Buffer.from(bytes).toString('latin1');
+    const parts = text.split('\n');
+    lines.set(vm, parts.pop()!);
+    for (const line of parts) io.stdout.write(`[${vm}] ${line}\n`);
+  };
+  const onEvent = (e: SystemEvent) => {
+    if (e.kind === 'fault' || e.kind === 'halted' || e.kind === 'restarted' || e.kind === 'reset') {
+      io.stderr.write(`tessera: ${(e.time / scenario.timing.frequency).toFixed(6)} s: ${e.vm}: ${e.kind}${e.detail ? ` (${e.detail})` : ''}\n`);
+    }
+  };
+  const system = await System.create(scenario, {
+    durationCycles: duration === undefined ? 0 : Math.round(duration * scenario.timing.frequency),
+    onConsole,
+    onEvent,
+  });
+  const progress = new Progress(io.stderr, () => system.snapshot().vms.reduce((sum, vm) => sum + vm.instructions, 0));
+  const interrupt = () => system.stop();
+  process.once('SIGINT', interrupt);
+  try {
+    const snapshot = await system.run();
+    progress.stop();
+    for (const [vm, rest] of lines) if (rest.length > 0) io.stdout.write(`[${vm}] ${rest}\n`);
+    io.stdout.write(formatScenarioReport(snapshot));
+    if (typeof jsonPath === 'string') {
+      await writeTextFile(jsonPath, JSON.stringify({ scenario: scenario.name, ...snapshot, events: system.eventLog(), failed: system.failed() }, null, 2) + '\n');
+    }
+    const failed = system.failed();
+    if (failed.length > 0) {
+      io.stderr.write(`tessera: failed against their fault policy: ${failed.join(', ')}\n`);
+      return EXIT_VM_FAILED;
+    }
+    return 0;
+  } finally {
+    process.off('SIGINT', interrupt);
+    progress.stop();
+    await system.dispose();
+  }
+}

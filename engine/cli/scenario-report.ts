@@ -1,0 +1,31 @@
+// The end-of-run report of a scenario: a per-VM table and cyclictest-style latency rows.
+
+import type { SystemSnapshot } from '../host/system.js';
+import { formatCyclictestRow } from '../metrics/cyclictest-format.js';
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((row) => row.map((cell, c) => (c <= 1 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd()).join('\n') + '\n';
+}
+
+export function formatScenarioReport(snapshot: SystemSnapshot): string {
+  const seconds = Math.max(snapshot.wallSeconds, 1e-9);
+  const rows = [['VM', 'state', 'cores', 'instructions', 'MIPS', 'interrupts', 'lat min', 'avg', 'max', 'p99', 'p99.9', 'violations', 'restarts']];
+  for (const vm of snapshot.vms) {
+    const l = vm.latency;
+    const hasLatency = l.count > 0;
+    rows.push([
+      vm.name, vm.state, vm.cores.join(','), String(vm.instructions), (vm.instructions / seconds / 1e6).toFixed(1), String(vm.interrupts),
+      hasLatency ? String(l.min) : '-', hasLatency ? l.avg.toFixed(1) : '-', hasLatency ? String(l.max) : '-',
+      hasLatency ? String(l.p99) : '-', hasLatency ? String(l.p999) : '-', String(vm.violations), String(vm.restarts),
+    ]);
+  }
+  let text = `virtual time ${snapshot.virtualSeconds.toFixed(6)} s in ${snapshot.wallSeconds.toFixed(2)} s of wall time\n`;
+  text += table(rows);
+  const latencyRows = snapshot.vms
+    .map((vm, i) => ({ vm, i }))
+    .filter(({ vm }) => vm.latency.count > 0)
+    .map(({ vm, i }) => formatCyclictestRow({ thread: i, name: vm.name, priority: vm.priority, interval: 0, act: vm.latency.max, stats: vm.latency }));
+  if (latencyRows.length > 0) text += 'interrupt latency, virtual cycles from pending to the first handler instruction:\n' + latencyRows.join('\n') + '\n';
+  return text;
+}

@@ -1,0 +1,59 @@
+// `tessera validate FILE...`: checks scenario files and the guests they name, one line per verdict or problem.
+
+import { loadScenarioFile } from '../host/scenario-file.js';
+import { plural } from '../scenario/fields.js';
+import { parseArgs, UsageError } from './args.js';
+import type { CommandIo } from './run-command.js';
+
+export const VALIDATE_USAGE = `usage: tessera validate SCENARIO.json... [options]
+
+Checks scenario files against the scenario format (scenarios/scenario.schema.json)
+and its rules, and loads every guest ELF they name. Prints 'FILE: ok (...)' for a
+valid file and every problem as 'FILE: FIELD: PROBLEM' on stderr.
+
+options:
+  --json       print one JSON report on stdout instead: {"files": [{"file", "ok", "errors", ...}]}
+  -h, --help   show this help
+
+exit codes: 0 every file is valid; 1 a file is not; 2 usage error`;
+
+const SPECS = {
+  help: { value: false },
+  json: { value: false },
+};
+
+interface FileReport {
+  file: string;
+  ok: boolean;
+  errors: string[];
+  vms?: number;
+  cores?: number;
+  policy?: string;
+}
+
+export async function validateCommand(argv: readonly string[], io: CommandIo): Promise<number> {
+  const args = parseArgs(argv, SPECS);
+  if (args.options.has('help')) {
+    io.stdout.write(VALIDATE_USAGE + '\n');
+    return 0;
+  }
+  if (args.positional.length === 0) throw new UsageError('validate needs at least one scenario file');
+
+  const reports: FileReport[] = args.positional.map((file) => {
+    const { scenario, errors } = loadScenarioFile(file);
+    if (scenario === undefined) return { file, ok: false, errors };
+    return { file, ok: true, errors, vms: scenario.vms.length, cores: scenario.cores, policy: scenario.scheduler.policy };
+  });
+
+  if (args.options.has('json')) {
+    io.stdout.write(JSON.stringify({ files: reports }, null, 2) + '\n');
+  } else {
+    for (const report of reports) {
+      if (report.ok) {
+        io.stdout.write(`${report.file}: ok (${plural(report.vms ?? 0, 'VM')} on ${plural(report.cores ?? 0, 'core')}, policy ${report.policy})\n`);
+      }
+      for (const error of report.errors) io.stderr.write(`${report.file}: ${error}\n`);
+    }
+  }
+  return reports.every((report) => report.ok) ? 0 : 1;
+}

@@ -1,0 +1,402 @@
+// The engine API of the hypervisor: load a scenario, run its VMs on core workers, drive their
+// lifecycle, sample metrics and stream events. The CLI, the monitor and the tests all use this.
+
+import type { Worker } from 'node:worker_threads';
+import { releaseProxy, wrap, type Remote } from 'comlink';
+import { describeCause } from '../cores/trap-cause.js';
+import type { CoreEnd } from '../hypervisor/core-runner.js';
+import { planSystem } from '../hypervisor/layout.js';
+import { bootPartition, partitionBytes, wipePartition } from '../hypervisor/partition.js';
+import {
+  CORE_BUSY, CORE_TIME, createSystemBuffers, SYSTEM_RELEASE, SystemCommand, SystemTables, VCPU_INSTRET,
+  VCPU_INTERRUPTS, VCPU_OWNER, VCPU_VIOLATIONS, VM_EXIT_CODE, VM_FAULTS, VM_READY, VM_RESTARTS, VM_STATE,
+  type SystemLayout,
+} from '../hypervisor/system-tables.js';
+import { FAULT_NAMES, FaultKind, TraceKind } from '../hypervisor/trace-kinds.js';
+import { illegalTransition, TARGET_STATE, VM_STATE_NAMES, VmState, type LifecycleCommand, type VmStateName } from '../hypervisor/vm-state.js';
+import { LatencyHistogram, type LatencyHistogramJson } from '../metrics/latency-histogram.js';
+import type { TraceRecord } from '../metrics/trace-ring.js';
+import type { Scenario } from '../scenario/scenario.js';
+import type { HvCoreWorker } from './hv-core-worker.js';
+import { nodeEndpoint } from './node-endpoint.js';
+import { startWorker } from './worker-entry.js';
+
+const POLL_MS = 10;
+
+export class LifecycleError extends Error {
+  override readonly name = 'LifecycleError';
+}
+
+export interface SystemEvent {
+  /** Virtual time in cycles. */
+  time: number;
+  /** Wall-clock milliseconds since the system started. */
+  wallMs: number;
+  vm: string;
+  kind: 'started' | 'paused' | 'resumed' | 'stopped' | 'restarted' | 'destroyed' | 'wiped' | 'fault' | 'halted' | 'exited' | 'ready' | 'reset';
+  detail?: string;
+}
+
+export interface VmSnapshot {
+  name: string;
+  state: VmStateName;
+  cores: number[];
+  priority: number;
+  instructions: number;
+  interrupts: number;
+  violations: number;
+  restarts: number;
+  faults: number;
+  exitCode: number;
+  ready: number | null;
+  latency: LatencyHistogramJson;
+}
+
+export interface SystemSnapshot {
+  /** Virtual time reached (cycles), and as seconds of the virtual clock. */
+  time: number;
+  virtualSeconds: number;
+  wallSeconds: number;
+  vms: VmSnapshot[];
+  cores: { time: number; busy: number }[];
+}
+
+export interface SystemOptions {
+  /** Stop after this many virtual cycles (0: run until every VM has ended). */
+  durationCycles?: number;
+  /** Receives each VM's console output (its UART and hypervisor console) as it arrives. */
+  onConsole?: (vm: string, bytes: Uint8Array) => void;
+  onEvent?: (event: SystemEvent) => void;
+  /** Keep every trace record (vCPU runs, interrupts with latency, faults) for trace(). */
+  recordTrace?: boolean;
+}
+
+/** One record of the execution trace, merged over all cores in time order. */
+export interface TraceEntry {
+  time: number;
+  core: number;
+  kind: 'run' | 'interrupt' | 'fault' | 'exit' | 'ready' | 'reset';
+  /** The VM the record is about. */
+  vm: string;
+  /** Run: the vCPU index within the VM; interrupt: the vCPU. */
+  vcpu?: number;
+  /** Run: end time; interrupt: the interrupt code; fault: the fault kind. */
+  a: number;
+  /** Interrupt: the latency in cycles; fault: the detail. */
+  b: number;
+}
+
+const TRACE_KIND_NAMES: Record<number, TraceEntry['kind']> = {
+  [TraceKind.Run]: 'run', [TraceKind.Interrupt]: 'interrupt', [TraceKind.Fault]: 'fault',
+  [TraceKind.Exit]: 'exit', [TraceKind.Ready]: 'ready', [TraceKind.Reset]: 'reset',
+};
+
+interface CoreHandle {
+  worker: Worker;
+  remote: Remote<HvCoreWorker>;
+  death: Promise<never>;
+}
+
+export class System {
+  readonly layout: SystemLayout;
+  private readonly tables: SystemTables;
+  private readonly deviceTrees: Uint8Array[];
+  private readonly cores: CoreHandle[] = [];
+  private readonly events: SystemEvent[] = [];
+  private readonly traceLog: TraceEntry[] = [];
+  private readonly wallStart = performance.now();
+  private failure: string | undefined;
+  private stopped = false;
+  private running: Promise<CoreEnd[]> | undefined;
+  private disposed = false;
+  /** VMs whose fault policy gave up: the run has failed against policy. */
+  private readonly failedVms = new Set<string>();
+
+  static async create(scenario: Scenario, options: SystemOptions = {}): Promise<System> {
+    const system = new System(scenario, options);
+    try {
+      await system.spawn();
+    } catch (error) {
+      await system.dispose();
+      throw error;
+    }
+    return system;
+  }
+
+  private constructor(private readonly scenario: Scenario, private readonly options: SystemOptions) {
+    const plan = planSystem(scenario);
+    this.layout = plan.layout;
+    this.deviceTrees = plan.deviceTrees;
+    this.tables = new SystemTables(this.layout, createSystemBuffers(this.layout));
+    this.tables.vcpuInts.fill(0);
+    for (let v = 0; v < this.tables.vcpuCount; v++) this.tables.setVcpuInt(v, VCPU_OWNER, -1);
+    for (let vm = 0; vm < this.layout.vms.length; vm++) this.tables.setVmInt(vm, VM_STATE, VmState.Created);
+  }
+
+  private async spawn(): Promise<void> {
+    for (let core = 0; core < this.layout.cores; core++) {
+      const worker = startWorker('hv-core-worker');
+      const death = new Promise<never>((_, reject) => {
+        worker.once('error', (error) => {
+          this.failure ??= `core ${core}: worker crashed: ${error.message}`;
+          reject(new Error(this.failure));
+        });
+        worker.once('exit', (code) => {
+          if (!this.disposed) this.failure ??= `core ${core}: worker exited unexpectedly (code ${code})`;
+          reject(new Error(`core ${core}: worker exited`));
+          this.tables.setCommand(SystemCommand.Stop);
+        });
+      });
+      death.catch(() => undefined);
+      this.cores.push({ worker, remote: wrap<HvCoreWorker>(nodeEndpoint(worker)), death });
+    }
+    const duration = this.options.durationCycles ?? 0;
+    await Promise.all(this.cores.map((c, core) => Promise.race([c.remote.init(core, this.layout, this.tables.buffers, duration), c.death])));
+  }
+
+  vmNames(): string[] {
+    return this.layout.vms.map((vm) => vm.name);
+  }
+
+  private vmIndex(name: string): number {
+    const index = this.layout.vms.findIndex((vm) => vm.name === name);
+    if (index < 0) throw new LifecycleError(`no VM named '${name}' (VMs: ${this.vmNames().join(', ')})`);
+    return index;
+  }
+
+  /**
+   * Boots the autostart VMs and runs every core until the duration ends, every VM has ended, or
+   * stop() is called. Resolves with the final snapshot.
+   */
+  async run(): Promise<SystemSnapshot> {
+    const now = this.tables.now();
+    this.scenario.vms.forEach((vm, i) => {
+      if (vm.autostart) this.boot(i, now, 'started');
+    });
+    this.tables.setCommand(SystemCommand.Run);
+    this.running = Promise.all(this.cores.map((c) => Promise.race([c.remote.run(), c.death])));
+    const timer = setInterval(() => this.poll(), POLL_MS);
+    try {
+      await this.running.catch(() => undefined);
+    } finally {
+      clearInterval(timer);
+      this.poll();
+    }
+    if (this.failure !== undefined) throw new Error(this.failure);
+    return this.snapshot();
+  }
+
+  /** Ends the run at the cores' next slice boundary. */
+  stop(): void {
+    this.stopped = true;
+    this.tables.setCommand(SystemCommand.Stop);
+  }
+
+  /** Whether some VM failed against its fault policy (halted after a fault, or out of restarts). */
+  failed(): string[] {
+    return [...this.failedVms];
+  }
+
+  eventLog(): readonly SystemEvent[] {
+    return this.events;
+  }
+
+  /** The merged execution trace (only with the recordTrace option), in time order. */
+  trace(): readonly TraceEntry[] {
+    return [...this.traceLog].sort((x, y) => x.time - y.time || x.core - y.core);
+  }
+
+  private traceEntry(r: TraceRecord & { core: number }): TraceEntry {
+    const perVcpu = r.kind === TraceKind.Run || r.kind === TraceKind.Interrupt;
+    const vm = perVcpu ? this.tables.vmOf[r.subject] : r.subject;
+    const layout = this.layout.vms[vm];
+    return {
+      time: r.time, core: r.core, kind: TRACE_KIND_NAMES[r.kind], vm: layout.name,
+      ...(perVcpu ? { vcpu: r.subject - layout.firstVcpu } : {}), a: r.a, b: r.b,
+    };
+  }
+
+  /** A lifecycle command on one VM; refused with a LifecycleError when illegal in its state. */
+  async command(name: string, command: LifecycleCommand): Promise<void> {
+    const vm = this.vmIndex(name);
+    const state = this.tables.vmState(vm);
+    const illegal = illegalTransition(name, state, command);
+    if (illegal !== undefined) throw new LifecycleError(illegal);
+    switch (command) {
+      case 'start':
+        this.boot(vm, this.tables.now(), 'started');
+        return;
+      case 'resume':
+        this.tables.casVmState(vm, VmState.Paused, VmState.Running);
+        this.tables.wakeAllCores();
+        this.emit(vm, 'resumed');
+        return;
+      case 'pause':
+        this.tables.casVmState(vm, VmState.Running, VmState.Paused);
+        await this.released(vm);
+        this.emit(vm, 'paused');
+        return;
+      case 'stop':
+        this.tables.setVmInt(vm, VM_STATE, VmState.Stopped);
+        await this.released(vm);
+        this.emit(vm, 'stopped');
+        return;
+      case 'restart':
+        await this.restart(vm, 'restarted');
+        return;
+      case 'wipe':
+      case 'destroy':
+        this.tables.setVmInt(vm, VM_STATE, TARGET_STATE[command]);
+        await this.released(vm);
+        wipePartition(this.tables, vm);
+        this.emit(vm, command === 'wipe' ? 'wiped' : 'destroyed');
+        return;
+    }
+  }
+
+  /** A copy of a VM's partition (for verifying a wipe, or inspecting a halted VM). */
+  readPartition(name: string): Uint8Array {
+    return partitionBytes(this.tables, this.vmIndex(name)).slice();
+  }
+
+  private boot(vm: number, now: number, kind: SystemEvent['kind']): void {
+    bootPartition(this.tables, vm, this.scenario.vms[vm].image, this.deviceTrees[vm], now);
+    this.tables.setVmInt(vm, VM_STATE, VmState.Running);
+    this.tables.wakeAllCores();
+    this.emit(vm, kind);
+  }
+
+  private async restart(vm: number, kind: SystemEvent['kind']): Promise<void> {
+    this.tables.setVmInt(vm, VM_STATE, VmState.Stopped);
+    await this.released(vm);
+    this.tables.addVmInt(vm, VM_RESTARTS, 1);
+    this.boot(vm, this.tables.now(), kind);
+  }
+
+  /** Resolves once no core runs any vCPU of the VM (they notice its state within one slice). */
+  private async released(vm: number): Promise<void> {
+    const t = this.tables;
+    const layout = this.layout.vms[vm];
+    for (;;) {
+      const seen = Atomics.load(t.system, SYSTEM_RELEASE);
+      let owned = false;
+      for (let i = 0; i < layout.vcpus; i++) if (t.vcpuInt(layout.firstVcpu + i, VCPU_OWNER) !== -1) owned = true;
+      if (!owned || this.failure !== undefined) return;
+      t.wakeAllCores();
+      await Atomics.waitAsync(t.system, SYSTEM_RELEASE, seen, 20).value;
+    }
+  }
+
+  private emit(vm: number, kind: SystemEvent['kind'], detail?: string, time = this.tables.now()): void {
+    const event: SystemEvent = { time, wallMs: performance.now() - this.wallStart, vm: this.layout.vms[vm].name, kind, ...(detail !== undefined ? { detail } : {}) };
+    this.events.push(event);
+    this.options.onEvent?.(event);
+  }
+
+  /** Drains consoles and trace rings, applies fault policies, and notices when every VM has ended. */
+  private poll(): void {
+    const t = this.tables;
+    this.layout.vms.forEach((vm, i) => {
+      const bytes = t.uarts[i].output.drain();
+      if (bytes.length > 0) this.options.onConsole?.(vm.name, bytes);
+    });
+    const records: (TraceRecord & { core: number })[] = [];
+    t.traces.forEach((ring, core) => {
+      for (const r of ring.drain()) records.push({ ...r, core });
+    });
+    records.sort((a, b) => a.time - b.time || a.core - b.core);
+    for (const r of records) {
+      if (this.options.recordTrace) this.traceLog.push(this.traceEntry(r));
+      this.onTrace(r);
+    }
+    if (!this.stopped && this.running !== undefined && this.allEnded()) this.stop();
+  }
+
+  private onTrace(r: TraceRecord): void {
+    const vm = r.subject;
+    switch (r.kind) {
+      case TraceKind.Exit:
+        this.emit(vm, 'exited', 'exit code 0', r.time);
+        return;
+      case TraceKind.Ready:
+        this.emit(vm, 'ready', `code ${r.a}`, r.time);
+        return;
+      case TraceKind.Reset:
+        this.emit(vm, 'reset', undefined, r.time);
+        void this.restart(vm, 'restarted');
+        return;
+      case TraceKind.Fault: {
+        const detail = r.a === FaultKind.TrapLoop ? `trap loop (${describeCause(r.b)})` : r.a === FaultKind.TestDeviceFailure ? `test device failure, exit code ${r.b}` : FAULT_NAMES[r.a];
+        this.emit(vm, 'fault', detail, r.time);
+        const policy = this.scenario.vms[vm].onFault;
+        if (policy.policy === 'restart' && this.tables.vmInt(vm, VM_RESTARTS) < policy.limit) {
+          void this.restart(vm, 'restarted');
+        } else {
+          this.failedVms.add(this.layout.vms[vm].name);
+          this.emit(vm, 'halted', policy.policy === 'restart' ? `restart limit ${policy.limit} reached` : 'fault policy halt', r.time);
+        }
+        return;
+      }
+    }
+  }
+
+  private allEnded(): boolean {
+    for (let vm = 0; vm < this.layout.vms.length; vm++) {
+      const state = this.tables.vmState(vm);
+      if (state === VmState.Running || state === VmState.Paused) return false;
+      if (state === VmState.Stopped && this.restarting(vm)) return false;
+    }
+    return this.layout.vms.length > 0 && this.events.length > 0;
+  }
+
+  /** A stopped VM that a restart is about to boot again (a reset or a restart policy in flight). */
+  private restarting(vm: number): boolean {
+    const last = [...this.events].reverse().find((e) => e.vm === this.layout.vms[vm].name);
+    return last !== undefined && (last.kind === 'reset' || last.kind === 'fault');
+  }
+
+  /** Counters and latency figures of every VM and core, read from shared memory (no messages). */
+  snapshot(): SystemSnapshot {
+    const t = this.tables;
+    const time = t.now();
+    return {
+      time,
+      virtualSeconds: time / this.layout.frequency,
+      wallSeconds: (performance.now() - this.wallStart) / 1000,
+      cores: Array.from({ length: this.layout.cores }, (_, c) => ({ time: t.coreNum(c, CORE_TIME), busy: t.coreNum(c, CORE_BUSY) })),
+      vms: this.layout.vms.map((vm, i) => {
+        const latency = LatencyHistogram.create();
+        let instructions = 0, interrupts = 0, violations = 0;
+        for (let k = 0; k < vm.vcpus; k++) {
+          const v = vm.firstVcpu + k;
+          latency.merge(t.latency[v]);
+          instructions += t.vcpuNum(v, VCPU_INSTRET);
+          interrupts += t.vcpuNum(v, VCPU_INTERRUPTS);
+          violations += t.vcpuNum(v, VCPU_VIOLATIONS);
+        }
+        const ready = t.vmInt(i, VM_READY);
+        return {
+          name: vm.name,
+          state: VM_STATE_NAMES[t.vmState(i)],
+          cores: vm.placement.length > 0 ? vm.placement : vm.affinity,
+          priority: vm.priority,
+          instructions,
+          interrupts,
+          violations,
+          restarts: t.vmInt(i, VM_RESTARTS),
+          faults: t.vmInt(i, VM_FAULTS),
+          exitCode: t.vmInt(i, VM_EXIT_CODE),
+          ready: ready === 0 ? null : ready - 1,
+          latency: latency.snapshot().toJSON(),
+        };
+      }),
+    };
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.tables.setCommand(SystemCommand.Stop);
+    for (const core of this.cores) core.remote[releaseProxy]();
+    await Promise.all(this.cores.map((c) => c.worker.terminate()));
+  }
+}

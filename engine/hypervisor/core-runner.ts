@@ -1,0 +1,354 @@
+// One physical core of the hypervisor: picks vCPUs by policy, runs their slices, keeps virtual time.
+
+import { CONTEXT_MIE, CONTEXT_MIP_SOFT, CONTEXT_MTIME_OFFSET, CONTEXT_WAITING, CYCLES_PER_TICK, Hart } from '../cores/hart.js';
+import { Interrupt, MIP_MSIP, MIP_MTIP } from '../cores/trap-cause.js';
+import { pickFixedPriority, pickTimePartitioned, replenish, type Candidate, type Window } from './scheduler.js';
+import {
+  CORE_BUSY, CORE_SLEEPING, CORE_SWITCHES, CORE_TIME, CORE_WAKE, SystemCommand, VCPU_BUDGET_LEFT, VCPU_INTERRUPTS,
+  VCPU_INSTRET, VCPU_LAST_RUN, VCPU_MSIP_SINCE, VCPU_VIOLATIONS, VCPU_OWNER, VCPU_PERIOD_START, VCPU_RUN_CYCLES, VCPU_VERSION, VM_EXIT_CODE,
+  VM_FAULTS, VM_GENERATION, VM_READY, VM_WATCHDOG_DEADLINE, type SystemTables,
+} from './system-tables.js';
+import { FaultKind, TraceKind } from './trace-kinds.js';
+import { buildVcpu } from './vcpu-space.js';
+import { VmState } from './vm-state.js';
+
+const NEVER = 2 ** 53;
+/** A long uninterrupted run is still published this often, so live views see it. */
+const RUN_TRACE_CHUNK = 1_000_000;
+const SLEEPING_IDLE = 1;
+const SLEEPING_SYNC = 2;
+
+export type CoreEnd = 'stopped' | 'paused' | 'ended';
+
+export class CoreRunner {
+  private readonly harts: (Hart | undefined)[] = [];
+  private readonly loadedVersion: number[];
+  private readonly codeGeneration: number[];
+  private readonly candidates: Candidate[];
+  private readonly windows: Window[];
+  private readonly homeVms: number[];
+  private current = -1;
+  private time = 0;
+  private runStart = 0;
+  private wallStart = 0;
+  private readonly endTime: number;
+
+  constructor(private readonly core: number, private readonly tables: SystemTables, private readonly wallMs: () => number, duration: number) {
+    const { layout } = tables;
+    this.endTime = duration > 0 ? duration : Infinity;
+    this.loadedVersion = new Array<number>(tables.vcpuCount).fill(-1);
+    this.codeGeneration = new Array<number>(tables.vcpuCount).fill(-1);
+    this.candidates = [];
+    layout.vms.forEach((vm, vmIndex) => {
+      for (let i = 0; i < vm.vcpus; i++) {
+        const allowed = layout.policy === 'partitioned' ? vm.placement[i] === core : vm.affinity.includes(core);
+        if (!allowed) continue;
+        this.candidates.push({
+          vcpu: vm.firstVcpu + i, vm: vmIndex, priority: vm.priority, eligible: false, wakeAt: Infinity,
+          budget: layout.policy === 'fixed-priority' ? vm.budget : 0, period: vm.period, budgetLeft: 0, periodStart: 0, lastRun: 0,
+        });
+      }
+    });
+    this.windows = layout.windows.filter((w) => w.core === core).map((w) => ({ vm: w.vm, offset: w.offset, duration: w.duration }));
+    this.homeVms = layout.vms.map((vm, i) => ({ vm, i })).filter(({ vm }) => (vm.placement[0] ?? vm.affinity[0]) === core && vm.watchdog > 0).map(({ i }) => i);
+    this.time = tables.coreNum(core, CORE_TIME);
+  }
+
+  /** Runs until the host stops or pauses the system, or the scenario's duration is reached. */
+  run(): CoreEnd {
+    const t = this.tables;
+    this.wallStart = this.wallMs() - (this.time / t.layout.frequency) * 1000;
+    t.setCoreInt(this.core, CORE_SLEEPING, 0);
+    for (;;) {
+      const seen = t.coreInt(this.core, CORE_WAKE);
+      const command = t.command();
+      if (command !== SystemCommand.Run || this.time >= this.endTime) {
+        this.park();
+        t.setCoreInt(this.core, CORE_SLEEPING, SLEEPING_IDLE);
+        this.wakeSyncWaiters();
+        return command === SystemCommand.Stop ? 'stopped' : command === SystemCommand.Pause ? 'paused' : 'ended';
+      }
+      if (!this.inStep(seen)) continue;
+      this.checkWatchdogs();
+      const choice = this.pick();
+      if (choice.vcpu < 0 || !this.switchTo(choice.vcpu)) {
+        this.park();
+        this.idleUntil(Math.min(choice.vcpu < 0 ? choice.until : this.time + t.layout.quantum, this.nextWatchdog()), seen);
+        continue;
+      }
+      this.runSlice(Math.min(choice.until, this.endTime));
+    }
+  }
+
+  /** Keeps this core within one quantum of the others (virtual) or of the wall clock (realtime). */
+  private inStep(seen: number): boolean {
+    const t = this.tables;
+    if (t.layout.mode === 'realtime') {
+      const ahead = this.time - ((this.wallMs() - this.wallStart) * t.layout.frequency) / 1000;
+      if (ahead <= 0) return true;
+      t.sleepCore(this.core, seen, Math.max(1, (ahead / t.layout.frequency) * 1000));
+      return false;
+    }
+    if (this.time <= this.slowestOther() + t.layout.quantum) return true;
+    t.setCoreInt(this.core, CORE_SLEEPING, SLEEPING_SYNC);
+    if (this.time > this.slowestOther() + t.layout.quantum) t.sleepCore(this.core, seen, 50);
+    t.setCoreInt(this.core, CORE_SLEEPING, 0);
+    return false;
+  }
+
+  /** The earliest time among cores that are running (idle sleepers do not hold anyone back). */
+  private slowestOther(): number {
+    const t = this.tables;
+    let min = Infinity;
+    for (let c = 0; c < t.layout.cores; c++) {
+      if (c === this.core || t.coreInt(c, CORE_SLEEPING) === SLEEPING_IDLE) continue;
+      min = Math.min(min, t.coreNum(c, CORE_TIME));
+    }
+    return min;
+  }
+
+  private publishTime(): void {
+    this.tables.setCoreNum(this.core, CORE_TIME, this.time);
+    this.wakeSyncWaiters();
+  }
+
+  private wakeSyncWaiters(): void {
+    const t = this.tables;
+    for (let c = 0; c < t.layout.cores; c++) if (c !== this.core && t.coreInt(c, CORE_SLEEPING) === SLEEPING_SYNC) t.wakeCore(c);
+  }
+
+  private pick() {
+    const t = this.tables;
+    const { layout } = t;
+    const list: Candidate[] = [];
+    for (const c of this.candidates) {
+      if (t.vmState(c.vm) !== VmState.Running) continue;
+      const owner = t.vcpuInt(c.vcpu, VCPU_OWNER);
+      if (owner !== -1 && owner !== this.core) continue;
+      this.refresh(c);
+      list.push(c);
+    }
+    if (layout.policy === 'time-partitioned') return pickTimePartitioned(list, this.time, layout.quantum, this.windows, layout.majorFrame);
+    return pickFixedPriority(list, this.time, layout.quantum, layout.policy === 'fixed-priority' ? layout.preemptionBound : layout.quantum);
+  }
+
+  /** Brings a candidate up to date with the shared tables and the vCPU's interrupt state. */
+  private refresh(c: Candidate): void {
+    const t = this.tables;
+    c.budgetLeft = t.vcpuNum(c.vcpu, VCPU_BUDGET_LEFT);
+    c.periodStart = t.vcpuNum(c.vcpu, VCPU_PERIOD_START);
+    c.lastRun = t.vcpuNum(c.vcpu, VCPU_LAST_RUN);
+    replenish(c, this.time);
+    t.setVcpuNum(c.vcpu, VCPU_BUDGET_LEFT, c.budgetLeft);
+    t.setVcpuNum(c.vcpu, VCPU_PERIOD_START, c.periodStart);
+    const resident = this.isResident(c.vcpu);
+    const hart = this.harts[c.vcpu];
+    const words = t.contextWordsOf(c.vcpu);
+    const waiting = resident ? hart!.waiting : words[CONTEXT_WAITING] !== 0;
+    const mie = resident ? hart!.mie : words[CONTEXT_MIE];
+    const soft = resident ? hart!.mipSoft : words[CONTEXT_MIP_SOFT];
+    const timer = this.timerCycle(c.vcpu);
+    c.eligible = !waiting || ((this.lines(c.vcpu, timer) | soft) & mie) !== 0;
+    c.wakeAt = waiting && (mie & MIP_MTIP) !== 0 ? timer : Infinity;
+  }
+
+  private isResident(vcpu: number): boolean {
+    return this.harts[vcpu] !== undefined && this.loadedVersion[vcpu] === this.tables.vcpuInt(vcpu, VCPU_VERSION);
+  }
+
+  /** The cycle at which the vCPU's timer line rises (mtimecmp reached), or Infinity. */
+  private timerCycle(vcpu: number): number {
+    const t = this.tables;
+    const vm = t.vmOf[vcpu];
+    const local = vcpu - t.layout.vms[vm].firstVcpu;
+    const cmp = Number(t.clints[vm].timecmp(local));
+    if (cmp >= NEVER / CYCLES_PER_TICK) return Infinity;
+    const offset = this.isResident(vcpu) ? this.harts[vcpu]!.mtimeOffset : t.contextNumbersOf(vcpu)[CONTEXT_MTIME_OFFSET];
+    return (cmp - offset) * CYCLES_PER_TICK;
+  }
+
+  private lines(vcpu: number, timer: number): number {
+    const t = this.tables;
+    const vm = t.vmOf[vcpu];
+    let bits = t.clints[vm].msip(vcpu - t.layout.vms[vm].firstVcpu) ? MIP_MSIP : 0;
+    if (this.time >= timer) bits |= MIP_MTIP;
+    return bits;
+  }
+
+  /** Makes `vcpu` the core's current vCPU: save and release the old one, claim and load the new. */
+  private switchTo(vcpu: number): boolean {
+    if (vcpu === this.current) return true;
+    const t = this.tables;
+    this.park();
+    if (!t.claim(vcpu, this.core)) return false;
+    let hart = this.harts[vcpu];
+    if (hart === undefined) hart = this.harts[vcpu] = buildVcpu(t, vcpu, this.events);
+    if (!this.isResident(vcpu)) {
+      hart.loadContext(t.contextWordsOf(vcpu), t.contextNumbersOf(vcpu));
+      this.loadedVersion[vcpu] = t.vcpuInt(vcpu, VCPU_VERSION);
+    }
+    const generation = t.vmInt(t.vmOf[vcpu], VM_GENERATION);
+    if (this.codeGeneration[vcpu] !== generation) {
+      hart.flushDecodeCache(); // the host reloaded or wiped the partition behind the hart's back
+      this.codeGeneration[vcpu] = generation;
+    }
+    this.current = vcpu;
+    this.time += t.layout.switchCost;
+    t.setCoreNum(this.core, CORE_SWITCHES, t.coreNum(this.core, CORE_SWITCHES) + 1);
+    this.runStart = this.time;
+    return true;
+  }
+
+  /** Saves and releases the current vCPU (the core goes idle or switches). */
+  private park(): void {
+    const v = this.current;
+    if (v < 0) return;
+    const t = this.tables;
+    this.traceRun();
+    this.harts[v]!.saveContext(t.contextWordsOf(v), t.contextNumbersOf(v));
+    this.loadedVersion[v] = t.bumpVersion(v);
+    t.release(v);
+    this.current = -1;
+  }
+
+  private traceRun(): void {
+    if (this.current >= 0 && this.time > this.runStart) this.tables.traces[this.core].push(this.runStart, TraceKind.Run, this.current, this.time);
+    this.runStart = this.time;
+  }
+
+  private runSlice(until: number): void {
+    const t = this.tables;
+    const v = this.current;
+    const hart = this.harts[v]!;
+    if (hart.cycles > this.time) this.time = hart.cycles; // a vCPU never sees time go backwards
+    hart.cycles = this.time;
+    const timer = this.timerCycle(v);
+    const msipSince = t.vcpuNum(v, VCPU_MSIP_SINCE);
+    hart.mipLines = this.lines(v, timer);
+    const start = this.time;
+    hart.run(Math.max(1, Math.ceil(until - start)));
+    if (hart.lastInterrupt >= 0) this.recordLatency(v, hart.lastInterrupt, start, timer, msipSince);
+    this.time = hart.cycles;
+    const used = this.time - start;
+    t.setVcpuNum(v, VCPU_BUDGET_LEFT, t.vcpuNum(v, VCPU_BUDGET_LEFT) - used);
+    t.setVcpuNum(v, VCPU_RUN_CYCLES, t.vcpuNum(v, VCPU_RUN_CYCLES) + used);
+    t.setVcpuNum(v, VCPU_LAST_RUN, this.time);
+    t.setVcpuNum(v, VCPU_INSTRET, hart.instret);
+    t.setVcpuNum(v, VCPU_VIOLATIONS, hart.accessFaults);
+    t.setCoreNum(this.core, CORE_BUSY, t.coreNum(this.core, CORE_BUSY) + used);
+    if (this.time - this.runStart >= RUN_TRACE_CHUNK) this.traceRun();
+    if (hart.trapLoop !== undefined) this.fault(t.vmOf[v], FaultKind.TrapLoop, hart.trapLoop.first.mcause);
+    this.publishTime();
+  }
+
+  private recordLatency(vcpu: number, irq: number, start: number, timer: number, msipSince: number): void {
+    const t = this.tables;
+    const since = irq === Interrupt.MachineTimer ? timer : irq === Interrupt.MachineSoftware && msipSince > 0 ? msipSince - 1 : start;
+    const latency = Math.max(0, start - since);
+    t.latency[vcpu].record(latency);
+    t.setVcpuNum(vcpu, VCPU_INTERRUPTS, t.vcpuNum(vcpu, VCPU_INTERRUPTS) + 1);
+    t.traces[this.core].push(start, TraceKind.Interrupt, vcpu, irq, latency);
+  }
+
+  /** Nothing to run: skip ahead to the next event (virtual) or wait for it (realtime, or no event). */
+  private idleUntil(until: number, seen: number): void {
+    const t = this.tables;
+    const target = Math.min(until, this.endTime);
+    if (t.layout.mode === 'virtual' && Number.isFinite(target)) {
+      const next = Math.min(target, this.slowestOther() + t.layout.quantum);
+      if (next > this.time) {
+        this.time = next;
+        this.publishTime();
+        return;
+      }
+      t.setCoreInt(this.core, CORE_SLEEPING, SLEEPING_SYNC);
+      t.sleepCore(this.core, seen, 50);
+      t.setCoreInt(this.core, CORE_SLEEPING, 0);
+      return;
+    }
+    if (t.layout.mode === 'realtime' && Number.isFinite(target)) {
+      const waitMs = ((target - this.time) / t.layout.frequency) * 1000;
+      t.sleepCore(this.core, seen, Math.max(0, waitMs));
+      const wallTime = ((this.wallMs() - this.wallStart) * t.layout.frequency) / 1000;
+      this.time = Math.max(this.time, Math.min(target, wallTime));
+      this.publishTime();
+      return;
+    }
+    // No event can come from this core: sleep until another core, a device or the host wakes it.
+    t.setCoreInt(this.core, CORE_SLEEPING, SLEEPING_IDLE);
+    this.wakeSyncWaiters();
+    t.sleepCore(this.core, seen, 100);
+    t.setCoreInt(this.core, CORE_SLEEPING, 0);
+    const others = this.slowestOther();
+    if (Number.isFinite(others) && others > this.time) this.time = others;
+    this.publishTime();
+  }
+
+  private nextWatchdog(): number {
+    let next = Infinity;
+    for (const vm of this.homeVms) {
+      if (this.tables.vmState(vm) === VmState.Running) next = Math.min(next, this.tables.vmNum(vm, VM_WATCHDOG_DEADLINE));
+    }
+    return next;
+  }
+
+  private checkWatchdogs(): void {
+    for (const vm of this.homeVms) {
+      if (this.tables.vmState(vm) === VmState.Running && this.time >= this.tables.vmNum(vm, VM_WATCHDOG_DEADLINE)) {
+        this.fault(vm, FaultKind.Watchdog, 0);
+      }
+    }
+  }
+
+  /** Stops a running VM that failed; the host applies its fault policy. */
+  private fault(vm: number, kind: FaultKind, detail: number): void {
+    const t = this.tables;
+    if (!t.casVmState(vm, VmState.Running, VmState.Halted)) return;
+    t.addVmInt(vm, VM_FAULTS, 1);
+    t.traces[this.core].push(this.time, TraceKind.Fault, vm, kind, detail);
+  }
+
+  private readonly events = {
+    exit: (vm: number, code: number) => {
+      const t = this.tables;
+      t.setVmInt(vm, VM_EXIT_CODE, code);
+      if (code !== 0) {
+        this.fault(vm, FaultKind.TestDeviceFailure, code);
+      } else if (t.casVmState(vm, VmState.Running, VmState.Exited)) {
+        t.traces[this.core].push(this.liveTime(), TraceKind.Exit, vm, 0, 0);
+      }
+    },
+    reset: (vm: number) => {
+      const t = this.tables;
+      if (t.casVmState(vm, VmState.Running, VmState.Stopped)) {
+        t.traces[this.core].push(this.liveTime(), TraceKind.Reset, vm, 0, 0);
+      }
+    },
+    kick: (vm: number) => {
+      const period = this.tables.layout.vms[vm].watchdog;
+      if (period > 0) this.tables.setVmNum(vm, VM_WATCHDOG_DEADLINE, this.liveTime() + period);
+    },
+    ready: (vm: number, code: number) => {
+      this.tables.setVmInt(vm, VM_READY, code + 1);
+      this.tables.traces[this.core].push(this.liveTime(), TraceKind.Ready, vm, code, 0);
+    },
+    yield: (vcpu: number) => {
+      // Least-recently-run goes first among equals: make this one the most recent.
+      this.tables.setVcpuNum(vcpu, VCPU_LAST_RUN, this.liveTime() + 1);
+    },
+    poke: (vcpu: number) => {
+      // Remember when a software interrupt became pending (stored + 1; 0 = not pending).
+      const t = this.tables;
+      const vm = t.vmOf[vcpu];
+      const pending = t.clints[vm].msip(vcpu - t.layout.vms[vm].firstVcpu);
+      if (!pending) t.setVcpuNum(vcpu, VCPU_MSIP_SINCE, 0);
+      else if (t.vcpuNum(vcpu, VCPU_MSIP_SINCE) === 0) t.setVcpuNum(vcpu, VCPU_MSIP_SINCE, this.liveTime() + 1);
+      t.wakeAllCores();
+    },
+  };
+
+  private liveTime(): number {
+    const hart = this.current >= 0 ? this.harts[this.current] : undefined;
+    return hart !== undefined ? hart.liveTime() : this.time;
+  }
+}

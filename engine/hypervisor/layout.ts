@@ -1,0 +1,55 @@
+// Turns a validated scenario into the plain-data system layout the cores run, and each VM's device tree.
+
+import { buildDeviceTree } from '../loader/device-tree.js';
+import { RAM_BASE } from '../memory/memory-map.js';
+import type { Scenario } from '../scenario/scenario.js';
+import type { SystemLayout } from './system-tables.js';
+
+export interface SystemPlan {
+  layout: SystemLayout;
+  deviceTrees: Uint8Array[];
+}
+
+export function planSystem(scenario: Scenario): SystemPlan {
+  let firstVcpu = 0;
+  const deviceTrees: Uint8Array[] = [];
+  const vms = scenario.vms.map((vm) => {
+    const tree = buildDeviceTree({ harts: vm.vcpus, ramBase: RAM_BASE, ramBytes: vm.ramBytes, isa: 'rv32imac_zicsr_zifencei', timebaseHz: 10_000_000 });
+    deviceTrees.push(tree);
+    const layout = {
+      name: vm.name,
+      physicalBase: vm.physicalBase,
+      ramBytes: vm.ramBytes,
+      vcpus: vm.vcpus,
+      firstVcpu,
+      priority: vm.priority,
+      budget: vm.budget ?? 0,
+      period: vm.period ?? 0,
+      affinity: vm.affinity,
+      placement: vm.placement,
+      watchdog: vm.watchdog ?? 0,
+      entry: vm.image.entry,
+      // The last page(s) of the VM's RAM, so a small VM's program and stack never meet the tree.
+      fdtAddress: RAM_BASE + vm.ramBytes - Math.ceil(tree.length / 4096) * 4096,
+    };
+    firstVcpu += vm.vcpus;
+    return layout;
+  });
+  const s = scenario.scheduler;
+  return {
+    deviceTrees,
+    layout: {
+      cores: scenario.cores,
+      memoryBytes: scenario.memoryBytes,
+      mode: scenario.timing.mode,
+      quantum: scenario.timing.quantum,
+      frequency: scenario.timing.frequency,
+      policy: s.policy,
+      preemptionBound: s.policy === 'fixed-priority' ? s.preemptionBound : scenario.timing.quantum,
+      switchCost: s.switchCost,
+      majorFrame: s.policy === 'time-partitioned' ? s.majorFrame : 0,
+      windows: s.policy === 'time-partitioned' ? s.windows.map((w) => ({ core: w.core, vm: w.vmIndex, offset: w.offset, duration: w.duration })) : [],
+      vms,
+    },
+  };
+}

@@ -1,0 +1,294 @@
+// Hypervisor state shared by the host and every core worker, in buffers no guest can map.
+
+import { CONTEXT_NUMBERS, CONTEXT_WORDS } from '../cores/hart.js';
+import { ClintState } from '../devices/clint.js';
+import { UartState, type UartBuffers } from '../devices/uart16550.js';
+import { LatencyHistogram } from '../metrics/latency-histogram.js';
+import { TraceRing } from '../metrics/trace-ring.js';
+import { ReservationTable } from '../memory/reservation-table.js';
+import type { VmState } from './vm-state.js';
+
+/** What every core needs to know about the system; plain data, sent to workers once. */
+export interface SystemLayout {
+  cores: number;
+  memoryBytes: number;
+  mode: 'virtual' | 'realtime';
+  quantum: number;
+  frequency: number;
+  policy: 'partitioned' | 'fixed-priority' | 'time-partitioned';
+  preemptionBound: number;
+  switchCost: number;
+  majorFrame: number;
+  /** Time-partitioned windows: [core, vm, offset, duration]. */
+  windows: { core: number; vm: number; offset: number; duration: number }[];
+  vms: VmLayout[];
+}
+
+export interface VmLayout {
+  name: string;
+  physicalBase: number;
+  ramBytes: number;
+  vcpus: number;
+  /** Index of its first vCPU in the system-wide vCPU tables. */
+  firstVcpu: number;
+  priority: number;
+  budget: number;
+  period: number;
+  /** Cores its vCPUs may run on. */
+  affinity: number[];
+  /** Partitioned policy: the core of each vCPU. */
+  placement: number[];
+  /** Watchdog period in cycles, 0 for none. */
+  watchdog: number;
+  entry: number;
+  fdtAddress: number;
+}
+
+export const enum SystemCommand {
+  Run = 0,
+  Pause = 1,
+  Stop = 2,
+}
+
+// Per-VM int words.
+const VM_INTS = 8;
+export const VM_STATE = 0;
+export const VM_RESTARTS = 1;
+export const VM_EXIT_CODE = 2;
+export const VM_READY = 3; // 0 = not reported, else code + 1
+export const VM_FAULTS = 4;
+export const VM_GENERATION = 5; // bumped when the host rewrites the partition (decode caches go stale)
+// Per-VM numbers.
+const VM_NUMS = 4;
+export const VM_WATCHDOG_DEADLINE = 0;
+export const VM_STARTED_AT = 1;
+
+// Per-vCPU int words.
+const VCPU_INTS = 4;
+export const VCPU_OWNER = 0; // core running it, or -1
+export const VCPU_VERSION = 1; // bumped whenever its saved context changes
+// Per-vCPU numbers.
+const VCPU_NUMS = 8;
+export const VCPU_BUDGET_LEFT = 0;
+export const VCPU_PERIOD_START = 1;
+export const VCPU_MSIP_SINCE = 2;
+export const VCPU_LAST_RUN = 3;
+export const VCPU_RUN_CYCLES = 4;
+export const VCPU_INTERRUPTS = 5;
+export const VCPU_INSTRET = 6;
+export const VCPU_VIOLATIONS = 7;
+
+// Per-core int words.
+const CORE_INTS = 4;
+export const CORE_WAKE = 0;
+export const CORE_SLEEPING = 1;
+// Per-core numbers.
+const CORE_NUMS = 4;
+export const CORE_TIME = 0;
+export const CORE_BUSY = 1;
+export const CORE_SWITCHES = 2;
+
+const SYSTEM_INTS = 4;
+export const SYSTEM_COMMAND = 0;
+export const SYSTEM_RELEASE = 1; // bumped (and notified) whenever a core releases a vCPU
+
+export interface SystemBuffers {
+  physical: SharedArrayBuffer;
+  pageFlags: SharedArrayBuffer;
+  reservations: SharedArrayBuffer;
+  system: SharedArrayBuffer;
+  vmInts: SharedArrayBuffer;
+  vmNums: SharedArrayBuffer;
+  vcpuInts: SharedArrayBuffer;
+  vcpuNums: SharedArrayBuffer;
+  contextWords: SharedArrayBuffer;
+  contextNumbers: SharedArrayBuffer;
+  coreInts: SharedArrayBuffer;
+  coreNums: SharedArrayBuffer;
+  traces: SharedArrayBuffer[];
+  latency: SharedArrayBuffer[];
+  uarts: UartBuffers[];
+  clints: SharedArrayBuffer[];
+}
+
+const ints = (n: number) => new SharedArrayBuffer(Math.max(4, n * 4));
+const nums = (n: number) => new SharedArrayBuffer(Math.max(8, n * 8));
+
+export function createSystemBuffers(layout: SystemLayout): SystemBuffers {
+  const vcpus = layout.vms.reduce((sum, vm) => sum + vm.vcpus, 0);
+  return {
+    physical: new SharedArrayBuffer(layout.memoryBytes),
+    pageFlags: new SharedArrayBuffer(Math.ceil(layout.memoryBytes / 4096)),
+    reservations: ReservationTable.create(),
+    system: ints(SYSTEM_INTS),
+    vmInts: ints(layout.vms.length * VM_INTS),
+    vmNums: nums(layout.vms.length * VM_NUMS),
+    vcpuInts: ints(vcpus * VCPU_INTS),
+    vcpuNums: nums(vcpus * VCPU_NUMS),
+    contextWords: ints(vcpus * CONTEXT_WORDS),
+    contextNumbers: nums(vcpus * CONTEXT_NUMBERS),
+    coreInts: ints(layout.cores * CORE_INTS),
+    coreNums: nums(layout.cores * CORE_NUMS),
+    traces: Array.from({ length: layout.cores }, () => TraceRing.create()),
+    latency: Array.from({ length: vcpus }, () => LatencyHistogram.create().buffer),
+    uarts: layout.vms.map(() => UartState.create().buffers),
+    clints: layout.vms.map((vm) => ClintState.create(vm.vcpus).buffer),
+  };
+}
+
+/** Typed views over SystemBuffers with named accessors; one per thread. */
+export class SystemTables {
+  readonly system: Int32Array;
+  readonly vmInts: Int32Array;
+  readonly vmNums: Float64Array;
+  readonly vcpuInts: Int32Array;
+  readonly vcpuNums: Float64Array;
+  readonly contextWords: Int32Array;
+  readonly contextNumbers: Float64Array;
+  readonly coreInts: Int32Array;
+  readonly coreNums: Float64Array;
+  readonly traces: TraceRing[];
+  readonly latency: LatencyHistogram[];
+  readonly uarts: UartState[];
+  readonly clints: ClintState[];
+  /** vCPU index → VM index. */
+  readonly vmOf: number[];
+
+  constructor(readonly layout: SystemLayout, readonly buffers: SystemBuffers) {
+    this.system = new Int32Array(buffers.system);
+    this.vmInts = new Int32Array(buffers.vmInts);
+    this.vmNums = new Float64Array(buffers.vmNums);
+    this.vcpuInts = new Int32Array(buffers.vcpuInts);
+    this.vcpuNums = new Float64Array(buffers.vcpuNums);
+    this.contextWords = new Int32Array(buffers.contextWords);
+    this.contextNumbers = new Float64Array(buffers.contextNumbers);
+    this.coreInts = new Int32Array(buffers.coreInts);
+    this.coreNums = new Float64Array(buffers.coreNums);
+    this.traces = buffers.traces.map((b) => new TraceRing(b));
+    this.latency = buffers.latency.map((b) => LatencyHistogram.attach(b));
+    this.uarts = buffers.uarts.map((b) => UartState.attach(b));
+    this.clints = buffers.clints.map((b) => ClintState.attach(b));
+    this.vmOf = layout.vms.flatMap((vm, i) => Array.from({ length: vm.vcpus }, () => i));
+  }
+
+  get vcpuCount(): number {
+    return this.vmOf.length;
+  }
+
+  vmInt(vm: number, field: number): number {
+    return Atomics.load(this.vmInts, vm * VM_INTS + field);
+  }
+
+  setVmInt(vm: number, field: number, value: number): void {
+    Atomics.store(this.vmInts, vm * VM_INTS + field, value);
+  }
+
+  addVmInt(vm: number, field: number, delta: number): void {
+    Atomics.add(this.vmInts, vm * VM_INTS + field, delta);
+  }
+
+  vmState(vm: number): VmState {
+    return this.vmInt(vm, VM_STATE);
+  }
+
+  /** Moves a VM from `from` to `to` unless someone changed its state first. */
+  casVmState(vm: number, from: VmState, to: VmState): boolean {
+    return Atomics.compareExchange(this.vmInts, vm * VM_INTS + VM_STATE, from, to) === from;
+  }
+
+  vmNum(vm: number, field: number): number {
+    return this.vmNums[vm * VM_NUMS + field];
+  }
+
+  setVmNum(vm: number, field: number, value: number): void {
+    this.vmNums[vm * VM_NUMS + field] = value;
+  }
+
+  vcpuInt(vcpu: number, field: number): number {
+    return Atomics.load(this.vcpuInts, vcpu * VCPU_INTS + field);
+  }
+
+  setVcpuInt(vcpu: number, field: number, value: number): void {
+    Atomics.store(this.vcpuInts, vcpu * VCPU_INTS + field, value);
+  }
+
+  /** Claims a vCPU for a core; false when another core runs it. */
+  claim(vcpu: number, core: number): boolean {
+    const i = vcpu * VCPU_INTS + VCPU_OWNER;
+    const owner = Atomics.compareExchange(this.vcpuInts, i, -1, core);
+    return owner === -1 || owner === core;
+  }
+
+  release(vcpu: number): void {
+    Atomics.store(this.vcpuInts, vcpu * VCPU_INTS + VCPU_OWNER, -1);
+    Atomics.add(this.system, SYSTEM_RELEASE, 1);
+    Atomics.notify(this.system, SYSTEM_RELEASE);
+  }
+
+  bumpVersion(vcpu: number): number {
+    return Atomics.add(this.vcpuInts, vcpu * VCPU_INTS + VCPU_VERSION, 1) + 1;
+  }
+
+  vcpuNum(vcpu: number, field: number): number {
+    return this.vcpuNums[vcpu * VCPU_NUMS + field];
+  }
+
+  setVcpuNum(vcpu: number, field: number, value: number): void {
+    this.vcpuNums[vcpu * VCPU_NUMS + field] = value;
+  }
+
+  contextWordsOf(vcpu: number): Int32Array {
+    return this.contextWords.subarray(vcpu * CONTEXT_WORDS, (vcpu + 1) * CONTEXT_WORDS);
+  }
+
+  contextNumbersOf(vcpu: number): Float64Array {
+    return this.contextNumbers.subarray(vcpu * CONTEXT_NUMBERS, (vcpu + 1) * CONTEXT_NUMBERS);
+  }
+
+  coreNum(core: number, field: number): number {
+    return this.coreNums[core * CORE_NUMS + field];
+  }
+
+  setCoreNum(core: number, field: number, value: number): void {
+    this.coreNums[core * CORE_NUMS + field] = value;
+  }
+
+  coreInt(core: number, field: number): number {
+    return Atomics.load(this.coreInts, core * CORE_INTS + field);
+  }
+
+  setCoreInt(core: number, field: number, value: number): void {
+    Atomics.store(this.coreInts, core * CORE_INTS + field, value);
+  }
+
+  wakeCore(core: number): void {
+    const i = core * CORE_INTS + CORE_WAKE;
+    Atomics.add(this.coreInts, i, 1);
+    Atomics.notify(this.coreInts, i);
+  }
+
+  wakeAllCores(): void {
+    for (let c = 0; c < this.layout.cores; c++) this.wakeCore(c);
+  }
+
+  /** Sleeps a core until woken, unless its wake word moved past `seen`. */
+  sleepCore(core: number, seen: number, timeoutMs: number): void {
+    Atomics.wait(this.coreInts, core * CORE_INTS + CORE_WAKE, seen, timeoutMs);
+  }
+
+  command(): SystemCommand {
+    return Atomics.load(this.system, SYSTEM_COMMAND);
+  }
+
+  setCommand(command: SystemCommand): void {
+    Atomics.store(this.system, SYSTEM_COMMAND, command);
+    this.wakeAllCores();
+  }
+
+  /** The latest virtual time any core has reached. */
+  now(): number {
+    let t = 0;
+    for (let c = 0; c < this.layout.cores; c++) t = Math.max(t, this.coreNum(c, CORE_TIME));
+    return t;
+  }
+}

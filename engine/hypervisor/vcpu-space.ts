@@ -1,0 +1,67 @@
+// A vCPU's view of the machine: its VM's partition of physical memory and its own virtual devices.
+
+import { Hart } from '../cores/hart.js';
+import { Clint } from '../devices/clint.js';
+import { HvServices } from '../devices/hv-services.js';
+import { SifiveTest } from '../devices/sifive-test.js';
+import { Uart16550 } from '../devices/uart16550.js';
+import { Bus } from '../memory/bus.js';
+import { CLINT_BASE, CLINT_SIZE, HV_SERVICES_BASE, HV_SERVICES_SIZE, RAM_BASE, TEST_DEVICE_BASE, TEST_DEVICE_SIZE, UART_BASE, UART_SIZE } from '../memory/memory-map.js';
+import { ReservationTable } from '../memory/reservation-table.js';
+import type { SystemTables } from './system-tables.js';
+
+/** What a core does when a vCPU's devices ask for the hypervisor. */
+export interface VcpuEvents {
+  exit(vm: number, code: number): void;
+  reset(vm: number): void;
+  kick(vm: number): void;
+  ready(vm: number, code: number): void;
+  yield(vcpu: number): void;
+  /** Another vCPU's software interrupt or timer changed: wake whoever may run it. */
+  poke(vcpu: number): void;
+}
+
+/**
+ * Builds the hart for vCPU `vcpu` (system-wide index). Every guest access goes through this map:
+ * RAM is the VM's partition only, and anything else the bus does not decode is an access fault.
+ */
+export function buildVcpu(tables: SystemTables, vcpu: number, events: VcpuEvents): Hart {
+  const vmIndex = tables.vmOf[vcpu];
+  const vm = tables.layout.vms[vmIndex];
+  const local = vcpu - vm.firstVcpu;
+  const clintState = tables.clints[vmIndex];
+  let hart: Hart | undefined;
+  const clint = new Clint(
+    clintState,
+    {
+      now: () => BigInt(hart!.liveMtime()),
+      set: (value) => { hart!.mtimeOffset += Number(value) - hart!.liveMtime(); },
+    },
+    (target) => events.poke(vm.firstVcpu + target),
+  );
+  const test = new SifiveTest({ onExit: (code) => events.exit(vmIndex, code), onReset: () => events.reset(vmIndex) });
+  const uartState = tables.uarts[vmIndex];
+  const services = new HvServices({ id: vmIndex, name: vm.name, vcpus: vm.vcpus }, local, {
+    onYield: () => events.yield(vcpu),
+    onWatchdogKick: () => events.kick(vmIndex),
+    onReady: (code) => events.ready(vmIndex, code),
+    onConsole: (byte) => { uartState.output.push(byte, 1000); },
+  });
+  const bus = new Bus([
+    { base: TEST_DEVICE_BASE, size: TEST_DEVICE_SIZE, device: test },
+    { base: CLINT_BASE, size: CLINT_SIZE, device: clint },
+    { base: HV_SERVICES_BASE, size: HV_SERVICES_SIZE, device: services },
+    { base: UART_BASE, size: UART_SIZE, device: new Uart16550(uartState) },
+  ]);
+  hart = new Hart(local, {
+    physical: tables.buffers.physical,
+    ramPhysOffset: vm.physicalBase,
+    ramBase: RAM_BASE,
+    ramSize: vm.ramBytes,
+    pageFlags: new Uint8Array(tables.buffers.pageFlags),
+    reservations: new ReservationTable(tables.buffers.reservations),
+    bus,
+    onWatchedStore: () => false,
+  });
+  return hart;
+}

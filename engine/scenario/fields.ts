@@ -1,0 +1,204 @@
+// Reading typed fields out of parsed JSON; each problem becomes one line that starts with the field's path.
+
+import { PAGE_SIZE } from '../memory/memory-map.js';
+import { parseSize } from '../memory/physical-memory.js';
+
+/** A field that was present but wrong (or required but missing): already reported, skip rules that need it. */
+export const INVALID = Symbol('invalid');
+export type Invalid = typeof INVALID;
+
+/** What a read returns: a required field is never undefined (missing is reported and INVALID). */
+export type Read<T, Required extends boolean> = Required extends true ? T | Invalid : T | undefined | Invalid;
+
+export interface Bounds {
+  min: number;
+  max: number;
+}
+
+/** Collects problem lines in the order they are found. */
+export class Problems {
+  readonly lines: string[] = [];
+
+  add(path: string, message: string): void {
+    this.lines.push(`${path}: ${message}`);
+  }
+}
+
+/** `parent.key`, or `parent["odd key"]` for a key that is not an identifier; `key` at the top level. */
+export function fieldPath(parent: string, key: string): string {
+  if (!/^[A-Za-z_$][\w$]*$/.test(key)) return `${parent || 'scenario'}[${JSON.stringify(key)}]`;
+  return parent === '' ? key : `${parent}.${key}`;
+}
+
+/** A JSON value as a message shows it after "got". */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') {
+    const quoted = JSON.stringify(value);
+    return quoted.length > 42 ? `${quoted.slice(0, 40)}…"` : quoted;
+  }
+  if (Array.isArray(value)) return 'an array';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'an object';
+  return String(value);
+}
+
+/** "64 MiB", "4 KiB", "1 GiB"; bytes when not a whole number of KiB. */
+export function formatSize(bytes: number): string {
+  for (const [unit, size] of [['GiB', 2 ** 30], ['MiB', 2 ** 20], ['KiB', 2 ** 10]] as const) {
+    if (bytes >= size && bytes % size === 0) return `${bytes / size} ${unit}`;
+  }
+  return `${bytes} bytes`;
+}
+
+/** "1 core", "2 cores". */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+export function hex(value: number): string {
+  return `0x${value.toString(16)}`;
+}
+
+/**
+ * The fields of a JSON object, each read against its type and bounds. Opening one reports every
+ * field not in `known`.
+ */
+export class ObjectReader {
+  private constructor(
+    private readonly problems: Problems,
+    readonly path: string,
+    private readonly fields: Record<string, unknown>,
+  ) {}
+
+  /** The reader for `value`, or INVALID (reported) when it is not an object. */
+  static open(problems: Problems, value: unknown, path: string, known: readonly string[]): ObjectReader | Invalid {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      problems.add(path || 'scenario', `must be an object (got ${describeValue(value)})`);
+      return INVALID;
+    }
+    const fields = value as Record<string, unknown>;
+    for (const key of Object.keys(fields)) {
+      if (known.includes(key)) continue;
+      const guess = closest(key, known);
+      problems.add(fieldPath(path, key), `unknown field${guess === undefined ? '' : ` (did you mean "${guess}"?)`}`);
+    }
+    return new ObjectReader(problems, path, fields);
+  }
+
+  /** Own fields only; a field set to undefined (possible from JavaScript, not from JSON) is absent. */
+  has(key: string): boolean {
+    return Object.hasOwn(this.fields, key) && this.fields[key] !== undefined;
+  }
+
+  get(key: string): unknown {
+    return this.has(key) ? this.fields[key] : undefined;
+  }
+
+  pathOf(key: string): string {
+    return fieldPath(this.path, key);
+  }
+
+  problem(key: string, message: string): Invalid {
+    this.problems.add(this.pathOf(key), message);
+    return INVALID;
+  }
+
+  /** Reports a missing required field; true when present. */
+  require(key: string): boolean {
+    if (this.has(key)) return true;
+    this.problem(key, 'required but missing');
+    return false;
+  }
+
+  integer<R extends boolean = false>(key: string, bounds: Bounds, required?: R): Read<number, R> {
+    return this.read(key, required, (value) => {
+      if (typeof value === 'number' && Number.isSafeInteger(value) && value >= bounds.min && value <= bounds.max) return value;
+      return this.problem(key, `must be ${integerRange(bounds)} (got ${describeValue(value)})`);
+    });
+  }
+
+  /** A byte count in whole 4 KiB pages: an integer, or a string such as "64M", "512K", "0x4000000" (see parseSize). */
+  size<R extends boolean = false>(key: string, bounds: Bounds, required?: R): Read<number, R> {
+    return this.read(key, required, (value) => {
+      const bytes =
+        typeof value === 'string' ? parseSize(value) : typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+      const got = `(got ${describeValue(value)})`;
+      if (bytes === undefined) return this.problem(key, `must be a size such as "1M" ${got}`);
+      if (bytes % PAGE_SIZE !== 0) return this.problem(key, `must be a multiple of 4 KiB ${got}`);
+      if (bytes < bounds.min) return this.problem(key, `must be at least ${formatSize(bounds.min)} ${got}`);
+      if (bytes > bounds.max) return this.problem(key, `must be at most ${formatSize(bounds.max)} ${got}`);
+      return bytes;
+    });
+  }
+
+  string<R extends boolean = false>(key: string, length: Bounds, required?: R): Read<string, R> {
+    return this.read(key, required, (value) => {
+      if (typeof value === 'string' && value.length >= length.min && value.length <= length.max) return value;
+      return this.problem(key, `must be a string of ${countRange(length)} characters (got ${describeValue(value)})`);
+    });
+  }
+
+  oneOf<T extends string, R extends boolean = false>(key: string, choices: readonly T[], required?: R): Read<T, R> {
+    return this.read(key, required, (value) => {
+      if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T;
+      const listed = choices.map((c) => `"${c}"`);
+      const options = listed.length === 2 ? listed.join(' or ') : `one of ${listed.join(', ')}`;
+      return this.problem(key, `must be ${options} (got ${describeValue(value)})`);
+    });
+  }
+
+  boolean(key: string): Read<boolean, false> {
+    return this.read(key, false, (value) =>
+      typeof value === 'boolean' ? value : this.problem(key, `must be true or false (got ${describeValue(value)})`),
+    );
+  }
+
+  /** An array of `length` items, unchecked. */
+  array<R extends boolean = false>(key: string, length: Bounds, noun: string, required?: R): Read<unknown[], R> {
+    return this.read(key, required, (value) => {
+      if (!Array.isArray(value)) return this.problem(key, `must be an array of ${noun} (got ${describeValue(value)})`);
+      if (value.length >= length.min && value.length <= length.max) return value;
+      return this.problem(key, `must list ${countRange(length)} ${noun} (got ${value.length})`);
+    });
+  }
+
+  /** Absent: undefined, or INVALID (reported) when required; present: what `check` makes of it. */
+  private read<T, R extends boolean>(key: string, required: R | undefined, check: (value: unknown) => T | Invalid): Read<T, R> {
+    if (this.has(key)) return check(this.fields[key]);
+    return (required === true ? (this.require(key), INVALID) : undefined) as Read<T, R>;
+  }
+}
+
+function countRange({ min, max }: Bounds): string {
+  return max === Infinity ? `at least ${min}` : `${min} to ${max}`;
+}
+
+function integerRange({ min, max }: Bounds): string {
+  return max >= Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer from ${min} to ${max}`;
+}
+
+/** The known name a misspelt key most likely meant, if one is close. */
+function closest(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = (key.length <= 4 ? 1 : key.length <= 8 ? 2 : 3) + 1;
+  for (const name of known) {
+    const d = name.toLowerCase() === key.toLowerCase() ? 0 : editDistance(key, name);
+    if (d < bestDistance) {
+      best = name;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}

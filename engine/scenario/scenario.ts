@@ -1,0 +1,132 @@
+// The normalized scenario the hypervisor runs: every default filled in, every cross-field rule checked.
+
+import type { ElfImage } from '../loader/elf.js';
+import { MAX_RAM_BYTES, PAGE_SIZE } from '../memory/memory-map.js';
+
+export type TimingMode = 'virtual' | 'realtime';
+export type SchedulerPolicy = 'partitioned' | 'fixed-priority' | 'time-partitioned';
+export type FaultPolicy = 'halt' | 'restart';
+
+export interface Timing {
+  mode: TimingMode;
+  /** Virtual cycles a core runs between synchronisation points; cores stay within one quantum of each other. */
+  quantum: number;
+  /** Hz of the virtual core clock; every cycle figure of the scenario counts cycles of this clock. */
+  frequency: number;
+}
+
+export interface PartitionedScheduler {
+  policy: 'partitioned';
+  /** Virtual cycles charged for a vCPU switch. */
+  switchCost: number;
+}
+
+export interface FixedPriorityScheduler {
+  policy: 'fixed-priority';
+  switchCost: number;
+  /** The most instructions a core runs before it notices a higher-priority vCPU made runnable elsewhere. */
+  preemptionBound: number;
+}
+
+export interface TimePartitionedScheduler {
+  policy: 'time-partitioned';
+  switchCost: number;
+  /** Cycles after which the window table repeats. */
+  majorFrame: number;
+  /** Sorted by core, then offset; windows on one core never overlap and end at or before majorFrame. */
+  windows: TimeWindow[];
+}
+
+export type SchedulerConfig = PartitionedScheduler | FixedPriorityScheduler | TimePartitionedScheduler;
+
+/** During [offset, offset + duration) of every major frame, `core` runs a vCPU of `vms[vmIndex]`. */
+export interface TimeWindow {
+  core: number;
+  /** Index into Scenario.vms. */
+  vmIndex: number;
+  offset: number;
+  duration: number;
+}
+
+export interface FaultHandling {
+  policy: FaultPolicy;
+  /** Restarts allowed before the VM stays halted (meaningful for "restart"). */
+  limit: number;
+}
+
+export interface VmConfig {
+  name: string;
+  /** Absolute path of the guest ELF, resolved against the scenario file's folder. */
+  guestPath: string;
+  image: ElfImage;
+  /** Size of the VM's RAM, which it sees at guest-physical 0x80000000 (RAM_BASE). */
+  ramBytes: number;
+  /** Byte offset of the VM's RAM in physical memory: 4 KiB aligned, overlapping no other VM. */
+  physicalBase: number;
+  vcpus: number;
+  /** 0..255, higher runs first (fixed-priority; 0 under the other policies). */
+  priority: number;
+  /** Fixed-priority server: `budget` cycles every `period` cycles; both or neither. */
+  budget?: number;
+  period?: number;
+  /**
+   * Cores the VM's vCPUs may run on. Default: every core; under "partitioned" without an explicit
+   * list, the cores of `placement`.
+   */
+  affinity: number[];
+  /** Partitioned: placement[i] is the core dedicated to vCPU i. Other policies: empty. */
+  placement: number[];
+  onFault: FaultHandling;
+  /** Cycles without a kick before the watchdog fires; absent: no watchdog. */
+  watchdog?: number;
+  autostart: boolean;
+}
+
+export interface Scenario {
+  name: string;
+  description?: string;
+  cores: number;
+  /** Size of physical memory, the SharedArrayBuffer holding every VM's RAM. */
+  memoryBytes: number;
+  timing: Timing;
+  scheduler: SchedulerConfig;
+  vms: VmConfig[];
+}
+
+/** The largest cycle count a scenario may name: cycle arithmetic stays exact in a double. */
+export const MAX_CYCLES = Number.MAX_SAFE_INTEGER;
+
+/** Inclusive bounds of the numeric fields; scenarios/scenario.schema.json states the same. */
+export const SCENARIO_LIMITS = {
+  nameLength: { min: 1, max: 64 },
+  cores: { min: 1, max: 64 },
+  vms: { min: 1, max: 64 },
+  memoryBytes: { min: PAGE_SIZE, max: MAX_RAM_BYTES },
+  quantum: { min: 100, max: 10_000_000 },
+  frequency: { min: 1_000_000, max: 10_000_000_000 },
+  preemptionBound: { min: 10, max: 1_000_000 },
+  switchCost: { min: 0, max: 100_000 },
+  majorFrame: { min: 1000, max: MAX_CYCLES },
+  windowOffset: { min: 0, max: MAX_CYCLES },
+  windowDuration: { min: 1, max: MAX_CYCLES },
+  ramBytes: { min: PAGE_SIZE, max: MAX_RAM_BYTES },
+  physicalBase: { min: 0, max: MAX_RAM_BYTES },
+  vcpus: { min: 1, max: 8 },
+  priority: { min: 0, max: 255 },
+  budget: { min: 1, max: MAX_CYCLES },
+  period: { min: 1, max: MAX_CYCLES },
+  faultLimit: { min: 0, max: 1000 },
+  watchdog: { min: 1000, max: MAX_CYCLES },
+} as const;
+
+export const SCENARIO_DEFAULTS = {
+  timing: { mode: 'virtual', quantum: 10_000, frequency: 100_000_000 } satisfies Timing,
+  preemptionBound: 1000,
+  switchCost: 100,
+  vcpus: 1,
+  priority: 0,
+  onFault: { policy: 'halt', limit: 3 } satisfies FaultHandling,
+  autostart: true,
+} as const;
+
+export const VM_NAME_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;

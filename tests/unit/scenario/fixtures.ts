@@ -1,0 +1,59 @@
+// An in-memory file system of guest ELF files and a scenario skeleton for the scenario tests.
+
+import { posix } from 'node:path';
+import type { ScenarioSource } from '../../../engine/scenario/validate.js';
+import { buildElf } from '../loader/elf-builder.js';
+
+export const MiB = 1024 * 1024;
+
+const NOPS = [0x13, 0, 0, 0, 0x13, 0, 0, 0];
+
+/** Guest files by absolute path; scenarios live in /fs/scenarios, guests in /fs/guests. */
+export const FILES = new Map<string, Uint8Array>([
+  ['/fs/guests/small.elf', buildElf({ segments: [{ paddr: 0x8000_0000, data: NOPS }, { paddr: 0x8000_1000, data: [1], memSize: 0x1000, flags: 6 }] })],
+  // 2 MiB of bss after the code: does not fit in 1 MiB of RAM.
+  ['/fs/guests/big.elf', buildElf({ segments: [{ paddr: 0x8000_0000, data: NOPS }, { paddr: 0x8000_1000, data: [], memSize: 2 * MiB, flags: 6 }] })],
+  ['/fs/guests/low-entry.elf', buildElf({ entry: 0x1000, segments: [{ paddr: 0x8000_0000, data: NOPS }] })],
+  ['/fs/guests/notes.txt', new TextEncoder().encode('hello\n')],
+]);
+
+export const SOURCE: ScenarioSource = {
+  baseDir: '/fs/scenarios',
+  resolve: (baseDir, relative) => posix.resolve(baseDir, relative),
+  readFile: (path) => {
+    const bytes = FILES.get(path);
+    if (bytes === undefined) throw new Error('no such file');
+    return bytes;
+  },
+};
+
+export type Json = Record<string, unknown>;
+
+/** A valid two-VM fixed-priority scenario on two cores; tests change what they check. */
+export function baseScenario(): Json & { scheduler: Json; vms: Json[] } {
+  return {
+    name: 'test',
+    cores: 2,
+    memory: '16M',
+    scheduler: { policy: 'fixed-priority' },
+    vms: [
+      { name: 'alpha', guest: '../guests/small.elf', ram: '1M' },
+      { name: 'beta', guest: '../guests/small.elf', ram: '2M' },
+    ],
+  };
+}
+
+/** A valid time-partitioned scenario: alpha on core 0, beta on core 1, a 1 000 000-cycle frame. */
+export function timePartitioned(): Json & { scheduler: Json & { windows: Json[] }; vms: Json[] } {
+  return {
+    ...baseScenario(),
+    scheduler: {
+      policy: 'time-partitioned',
+      majorFrame: 1_000_000,
+      windows: [
+        { core: 0, vm: 'alpha', offset: 0, duration: 500_000 },
+        { core: 1, vm: 'beta', offset: 0, duration: 250_000 },
+      ],
+    },
+  };
+}
