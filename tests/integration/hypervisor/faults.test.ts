@@ -1,0 +1,32 @@
+// Fault policies: a VM that faults fatally is restarted up to its limit, then halted; others run on.
+
+import { describe, expect, it } from 'vitest';
+import { guest, runScenario, scenario } from './run-scenario.js';
+
+describe('fault policies', () => {
+  it('restarts a trap-looping VM up to its limit, then halts it, without disturbing its neighbour', async () => {
+    const run = await runScenario(scenario({
+      name: 'faults', cores: 1, memory: '8M', scheduler: { policy: 'fixed-priority' },
+      vms: [
+        { name: 'broken', guest: guest('trap-loop'), ram: '1M', priority: 5, onFault: { policy: 'restart', limit: 2 } },
+        { name: 'bench', guest: guest('bench'), ram: '2M', priority: 1 },
+      ],
+    }));
+    const broken = run.events.filter((e) => e.vm === 'broken').map((e) => e.kind);
+    expect(broken).toEqual(['started', 'fault', 'restarted', 'fault', 'restarted', 'fault', 'halted']);
+    expect(run.events.find((e) => e.kind === 'fault')?.detail).toBe('trap loop (illegal instruction)');
+    expect(run.snapshot.vms[0]).toMatchObject({ state: 'halted', restarts: 2, faults: 3 });
+    expect(run.failed).toEqual(['broken']);
+    expect(run.snapshot.vms[1].state).toBe('exited');
+    expect(run.consoles.bench).toContain('bench: total instret 395974680, 0 wrong');
+  });
+
+  it('halts at once under the halt policy', async () => {
+    const run = await runScenario(scenario({
+      name: 'halt', cores: 1, memory: '4M', scheduler: { policy: 'fixed-priority' },
+      vms: [{ name: 'broken', guest: guest('trap-loop'), ram: '1M' }],
+    }));
+    expect(run.events.map((e) => e.kind)).toEqual(['started', 'fault', 'halted']);
+    expect(run.failed).toEqual(['broken']);
+  });
+});

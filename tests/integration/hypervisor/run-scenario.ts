@@ -1,0 +1,46 @@
+// Builds scenarios inline for tests and runs them on real core workers, collecting consoles and traces.
+
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import { System, type SystemOptions, type SystemSnapshot, type TraceEntry, type SystemEvent } from '../../../engine/host/system.js';
+import type { Scenario } from '../../../engine/scenario/scenario.js';
+import { validateScenario } from '../../../engine/scenario/validate.js';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Validates a scenario given as an object; guest paths are relative to the repository root. */
+export function scenario(json: object): Scenario {
+  const result = validateScenario(json, { baseDir: ROOT, resolve: (base, rel) => resolve(base, rel), readFile: (p) => readFileSync(p) });
+  expect(result.errors).toEqual([]);
+  return result.scenario!;
+}
+
+export interface ScenarioRun {
+  snapshot: SystemSnapshot;
+  consoles: Record<string, string>;
+  events: readonly SystemEvent[];
+  trace: readonly TraceEntry[];
+  failed: string[];
+}
+
+/** Runs to the end (or the duration); `during` may drive the system while it runs. */
+export async function runScenario(s: Scenario, options: SystemOptions = {}, during?: (system: System) => Promise<void>): Promise<ScenarioRun> {
+  const consoles: Record<string, string> = {};
+  const system = await System.create(s, {
+    recordTrace: true,
+    ...options,
+    onConsole: (vm, bytes) => { consoles[vm] = (consoles[vm] ?? '') + Buffer.from(bytes).toString('latin1'); },
+  });
+  try {
+    const running = system.run();
+    if (during) await during(system);
+    const snapshot = await running;
+    return { snapshot, consoles, events: system.eventLog(), trace: system.trace(), failed: system.failed() };
+  } finally {
+    await system.dispose();
+  }
+}
+
+export const guest = (name: string) => `guests/bin/${name}.elf`;
