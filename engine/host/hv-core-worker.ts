@@ -3,14 +3,15 @@
 import { parentPort } from 'node:worker_threads';
 import { expose } from 'comlink';
 import { CoreRunner, type CoreEnd } from '../hypervisor/core-runner.js';
+import type { VmBootImage } from '../hypervisor/layout.js';
 import { SystemTables, type SystemBuffers, type SystemLayout } from '../hypervisor/system-tables.js';
 import { nodeEndpoint } from './node-endpoint.js';
 
 export class HvCoreWorker {
   private runner: CoreRunner | undefined;
 
-  init(core: number, layout: SystemLayout, buffers: SystemBuffers, durationCycles: number): void {
-    this.runner = new CoreRunner(core, new SystemTables(layout, buffers), () => performance.now(), durationCycles);
+  init(core: number, layout: SystemLayout, buffers: SystemBuffers, boot: VmBootImage[], durationCycles: number): void {
+    this.runner = new CoreRunner(core, new SystemTables(layout, buffers), boot, () => performance.now(), durationCycles);
   }
 
   /** Runs the core until the host stops or pauses the system, or the duration ends. */

@@ -5,7 +5,7 @@ import type { Worker } from 'node:worker_threads';
 import { releaseProxy, wrap, type Remote } from 'comlink';
 import { describeCause } from '../cores/trap-cause.js';
 import type { CoreEnd } from '../hypervisor/core-runner.js';
-import { planSystem } from '../hypervisor/layout.js';
+import { planSystem, type VmBootImage } from '../hypervisor/layout.js';
 import { bootPartition, partitionBytes, wipePartition } from '../hypervisor/partition.js';
 import {
   CORE_BUSY, CORE_TIME, createSystemBuffers, SYSTEM_RELEASE, SystemCommand, SystemTables, VCPU_INSTRET,
@@ -100,7 +100,7 @@ interface CoreHandle {
 export class System {
   readonly layout: SystemLayout;
   private readonly tables: SystemTables;
-  private readonly deviceTrees: Uint8Array[];
+  private readonly bootImages: VmBootImage[];
   private readonly cores: CoreHandle[] = [];
   private readonly events: SystemEvent[] = [];
   private readonly traceLog: TraceEntry[] = [];
@@ -111,6 +111,8 @@ export class System {
   private disposed = false;
   /** VMs whose fault policy gave up: the run has failed against policy. */
   private readonly failedVms = new Set<string>();
+  /** Restarts the host is carrying out (the run must not end meanwhile). */
+  private hostRestarts = 0;
 
   static async create(scenario: Scenario, options: SystemOptions = {}): Promise<System> {
     const system = new System(scenario, options);
@@ -126,7 +128,7 @@ export class System {
   private constructor(private readonly scenario: Scenario, private readonly options: SystemOptions) {
     const plan = planSystem(scenario);
     this.layout = plan.layout;
-    this.deviceTrees = plan.deviceTrees;
+    this.bootImages = plan.boot;
     this.tables = new SystemTables(this.layout, createSystemBuffers(this.layout));
     this.tables.vcpuInts.fill(0);
     for (let v = 0; v < this.tables.vcpuCount; v++) this.tables.setVcpuInt(v, VCPU_OWNER, -1);
@@ -151,7 +153,7 @@ export class System {
       this.cores.push({ worker, remote: wrap<HvCoreWorker>(nodeEndpoint(worker)), death });
     }
     const duration = this.options.durationCycles ?? 0;
-    await Promise.all(this.cores.map((c, core) => Promise.race([c.remote.init(core, this.layout, this.tables.buffers, duration), c.death])));
+    await Promise.all(this.cores.map((c, core) => Promise.race([c.remote.init(core, this.layout, this.tables.buffers, this.bootImages, duration), c.death])));
   }
 
   vmNames(): string[] {
@@ -260,17 +262,22 @@ export class System {
   }
 
   private boot(vm: number, now: number, kind: SystemEvent['kind']): void {
-    bootPartition(this.tables, vm, this.scenario.vms[vm].image, this.deviceTrees[vm], now);
+    bootPartition(this.tables, vm, this.bootImages[vm].image, this.bootImages[vm].deviceTree, now);
     this.tables.setVmInt(vm, VM_STATE, VmState.Running);
     this.tables.wakeAllCores();
     this.emit(vm, kind);
   }
 
   private async restart(vm: number, kind: SystemEvent['kind']): Promise<void> {
-    this.tables.setVmInt(vm, VM_STATE, VmState.Stopped);
-    await this.released(vm);
-    this.tables.addVmInt(vm, VM_RESTARTS, 1);
-    this.boot(vm, this.tables.now(), kind);
+    this.hostRestarts++;
+    try {
+      this.tables.setVmInt(vm, VM_STATE, VmState.Stopped);
+      await this.released(vm);
+      this.tables.addVmInt(vm, VM_RESTARTS, 1);
+      this.boot(vm, this.tables.now(), kind);
+    } finally {
+      this.hostRestarts--;
+    }
   }
 
   /** Resolves once no core runs any vCPU of the VM (they notice its state within one slice). */
@@ -323,18 +330,22 @@ export class System {
         return;
       case TraceKind.Reset:
         this.emit(vm, 'reset', undefined, r.time);
-        void this.restart(vm, 'restarted');
         return;
       case TraceKind.Fault: {
         const detail = r.a === FaultKind.TrapLoop ? `trap loop (${describeCause(r.b)})` : r.a === FaultKind.TestDeviceFailure ? `test device failure, exit code ${r.b}` : FAULT_NAMES[r.a];
         this.emit(vm, 'fault', detail, r.time);
-        const policy = this.scenario.vms[vm].onFault;
-        if (policy.policy === 'restart' && this.tables.vmInt(vm, VM_RESTARTS) < policy.limit) {
-          void this.restart(vm, 'restarted');
-        } else {
-          this.failedVms.add(this.layout.vms[vm].name);
-          this.emit(vm, 'halted', policy.policy === 'restart' ? `restart limit ${policy.limit} reached` : 'fault policy halt', r.time);
-        }
+        return;
+      }
+      case TraceKind.Restart:
+        this.emit(vm, 'restarted', `restart ${r.a}`, r.time);
+        return;
+      case TraceKind.RestartRequest:
+        void this.restart(vm, 'restarted');
+        return;
+      case TraceKind.Halt: {
+        const policy = this.layout.vms[vm].onFault;
+        this.failedVms.add(this.layout.vms[vm].name);
+        this.emit(vm, 'halted', policy.policy === 'restart' ? `restart limit ${policy.limit} reached` : 'fault policy halt', r.time);
         return;
       }
     }
@@ -344,15 +355,8 @@ export class System {
     for (let vm = 0; vm < this.layout.vms.length; vm++) {
       const state = this.tables.vmState(vm);
       if (state === VmState.Running || state === VmState.Paused) return false;
-      if (state === VmState.Stopped && this.restarting(vm)) return false;
     }
-    return this.layout.vms.length > 0 && this.events.length > 0;
-  }
-
-  /** A stopped VM that a restart is about to boot again (a reset or a restart policy in flight). */
-  private restarting(vm: number): boolean {
-    const last = [...this.events].reverse().find((e) => e.vm === this.layout.vms[vm].name);
-    return last !== undefined && (last.kind === 'reset' || last.kind === 'fault');
+    return !this.hostRestarts;
   }
 
   /** Counters and latency figures of every VM and core, read from shared memory (no messages). */

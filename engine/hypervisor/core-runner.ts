@@ -6,9 +6,11 @@ import { pickFixedPriority, pickTimePartitioned, replenish, type Candidate, type
 import {
   CORE_BUSY, CORE_SLEEPING, CORE_SWITCHES, CORE_TIME, CORE_WAKE, SystemCommand, VCPU_BUDGET_LEFT, VCPU_INTERRUPTS,
   VCPU_INSTRET, VCPU_LAST_RUN, VCPU_MSIP_SINCE, VCPU_VIOLATIONS, VCPU_OWNER, VCPU_PERIOD_START, VCPU_RUN_CYCLES, VCPU_VERSION, VM_EXIT_CODE,
-  VM_FAULTS, VM_GENERATION, VM_READY, VM_WATCHDOG_DEADLINE, type SystemTables,
+  VM_FAULTS, VM_GENERATION, VM_READY, VM_RESTARTS, VM_WATCHDOG_DEADLINE, type SystemTables,
 } from './system-tables.js';
 import { FaultKind, TraceKind } from './trace-kinds.js';
+import type { VmBootImage } from './layout.js';
+import { bootPartition } from './partition.js';
 import { buildVcpu } from './vcpu-space.js';
 import { VmState } from './vm-state.js';
 
@@ -28,12 +30,20 @@ export class CoreRunner {
   private readonly windows: Window[];
   private readonly homeVms: number[];
   private current = -1;
+  /** The vCPU whose state the core last ran (switch costs apply when it changes). */
+  private lastVcpu = -1;
   private time = 0;
   private runStart = 0;
   private wallStart = 0;
   private readonly endTime: number;
 
-  constructor(private readonly core: number, private readonly tables: SystemTables, private readonly wallMs: () => number, duration: number) {
+  constructor(
+    private readonly core: number,
+    private readonly tables: SystemTables,
+    private readonly boot: readonly VmBootImage[],
+    private readonly wallMs: () => number,
+    duration: number,
+  ) {
     const { layout } = tables;
     this.endTime = duration > 0 ? duration : Infinity;
     this.loadedVersion = new Array<number>(tables.vcpuCount).fill(-1);
@@ -193,8 +203,12 @@ export class CoreRunner {
       this.codeGeneration[vcpu] = generation;
     }
     this.current = vcpu;
-    this.time += t.layout.switchCost;
-    t.setCoreNum(this.core, CORE_SWITCHES, t.coreNum(this.core, CORE_SWITCHES) + 1);
+    if (vcpu !== this.lastVcpu) {
+      // Resuming the vCPU that ran last (after idling in WFI) needs no world switch.
+      this.time += t.layout.switchCost;
+      t.setCoreNum(this.core, CORE_SWITCHES, t.coreNum(this.core, CORE_SWITCHES) + 1);
+      this.lastVcpu = vcpu;
+    }
     this.runStart = this.time;
     return true;
   }
@@ -244,7 +258,7 @@ export class CoreRunner {
   private recordLatency(vcpu: number, irq: number, start: number, timer: number, msipSince: number): void {
     const t = this.tables;
     const since = irq === Interrupt.MachineTimer ? timer : irq === Interrupt.MachineSoftware && msipSince > 0 ? msipSince - 1 : start;
-    const latency = Math.max(0, start - since);
+    const latency = Math.max(0, Math.round(start - since));
     t.latency[vcpu].record(latency);
     t.setVcpuNum(vcpu, VCPU_INTERRUPTS, t.vcpuNum(vcpu, VCPU_INTERRUPTS) + 1);
     t.traces[this.core].push(start, TraceKind.Interrupt, vcpu, irq, latency);
@@ -300,12 +314,45 @@ export class CoreRunner {
     }
   }
 
-  /** Stops a running VM that failed; the host applies its fault policy. */
+  /** Stops a running VM that failed and applies its fault policy at this very virtual time. */
   private fault(vm: number, kind: FaultKind, detail: number): void {
     const t = this.tables;
     if (!t.casVmState(vm, VmState.Running, VmState.Halted)) return;
     t.addVmInt(vm, VM_FAULTS, 1);
-    t.traces[this.core].push(this.time, TraceKind.Fault, vm, kind, detail);
+    const time = this.liveTime();
+    t.traces[this.core].push(time, TraceKind.Fault, vm, kind, detail);
+    const policy = t.layout.vms[vm].onFault;
+    if (policy.policy === 'restart' && t.vmInt(vm, VM_RESTARTS) < policy.limit) this.reboot(vm, VmState.Halted, time);
+    else t.traces[this.core].push(time, TraceKind.Halt, vm, 0, 0);
+  }
+
+  /**
+   * Reboots a VM in place when this core can hold all its vCPUs (deterministic in virtual time);
+   * a VM running on other cores too is left to the host.
+   */
+  private reboot(vm: number, from: VmState, time: number): void {
+    const t = this.tables;
+    const layout = t.layout.vms[vm];
+    const vcpus = Array.from({ length: layout.vcpus }, (_, i) => layout.firstVcpu + i);
+    if (vcpus.includes(this.current)) this.endRun();
+    const claimed = vcpus.filter((v) => t.claim(v, this.core));
+    if (claimed.length < vcpus.length) {
+      for (const v of claimed) t.release(v);
+      t.traces[this.core].push(time, TraceKind.RestartRequest, vm, 0, 0);
+      return;
+    }
+    bootPartition(t, vm, this.boot[vm].image, this.boot[vm].deviceTree, time);
+    t.addVmInt(vm, VM_RESTARTS, 1);
+    for (const v of vcpus) t.release(v);
+    if (t.casVmState(vm, from, VmState.Running)) t.traces[this.core].push(time, TraceKind.Restart, vm, t.vmInt(vm, VM_RESTARTS), 0);
+    t.wakeAllCores();
+  }
+
+  /** Drops the current vCPU without saving it (its VM is about to be rebooted). */
+  private endRun(): void {
+    this.traceRun();
+    this.tables.release(this.current);
+    this.current = -1;
   }
 
   private readonly events = {
@@ -320,9 +367,10 @@ export class CoreRunner {
     },
     reset: (vm: number) => {
       const t = this.tables;
-      if (t.casVmState(vm, VmState.Running, VmState.Stopped)) {
-        t.traces[this.core].push(this.liveTime(), TraceKind.Reset, vm, 0, 0);
-      }
+      if (!t.casVmState(vm, VmState.Running, VmState.Stopped)) return;
+      const time = this.liveTime();
+      t.traces[this.core].push(time, TraceKind.Reset, vm, 0, 0);
+      this.reboot(vm, VmState.Stopped, time);
     },
     kick: (vm: number) => {
       const period = this.tables.layout.vms[vm].watchdog;

@@ -2,20 +2,27 @@
 
 import { buildDeviceTree } from '../loader/device-tree.js';
 import { RAM_BASE } from '../memory/memory-map.js';
+import type { ElfImage } from '../loader/elf.js';
 import type { Scenario } from '../scenario/scenario.js';
 import type { SystemLayout } from './system-tables.js';
 
 export interface SystemPlan {
   layout: SystemLayout;
-  deviceTrees: Uint8Array[];
+  /** What a VM boots from: its ELF and device tree (cores reboot VMs in place). */
+  boot: VmBootImage[];
+}
+
+export interface VmBootImage {
+  image: ElfImage;
+  deviceTree: Uint8Array;
 }
 
 export function planSystem(scenario: Scenario): SystemPlan {
   let firstVcpu = 0;
-  const deviceTrees: Uint8Array[] = [];
+  const boot: VmBootImage[] = [];
   const vms = scenario.vms.map((vm) => {
     const tree = buildDeviceTree({ harts: vm.vcpus, ramBase: RAM_BASE, ramBytes: vm.ramBytes, isa: 'rv32imac_zicsr_zifencei', timebaseHz: 10_000_000 });
-    deviceTrees.push(tree);
+    boot.push({ image: vm.image, deviceTree: tree });
     const layout = {
       name: vm.name,
       physicalBase: vm.physicalBase,
@@ -30,6 +37,7 @@ export function planSystem(scenario: Scenario): SystemPlan {
       watchdog: vm.watchdog ?? 0,
       entry: vm.image.entry,
       // The last page(s) of the VM's RAM, so a small VM's program and stack never meet the tree.
+      onFault: vm.onFault,
       fdtAddress: RAM_BASE + vm.ramBytes - Math.ceil(tree.length / 4096) * 4096,
     };
     firstVcpu += vm.vcpus;
@@ -37,7 +45,7 @@ export function planSystem(scenario: Scenario): SystemPlan {
   });
   const s = scenario.scheduler;
   return {
-    deviceTrees,
+    boot,
     layout: {
       cores: scenario.cores,
       memoryBytes: scenario.memoryBytes,

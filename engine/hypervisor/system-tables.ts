@@ -42,6 +42,7 @@ export interface VmLayout {
   watchdog: number;
   entry: number;
   fdtAddress: number;
+  onFault: { policy: 'halt' | 'restart'; limit: number };
 }
 
 export const enum SystemCommand {

@@ -13,6 +13,12 @@ export const enum TraceKind {
   Ready = 5,
   /** A VM asked its test device for a reset: subject = VM. */
   Reset = 6,
+  /** A core rebooted a VM in place (fault policy or reset): subject = VM, a = restarts so far. */
+  Restart = 7,
+  /** A VM stays halted after a fault (policy halt, or out of restarts): subject = VM. */
+  Halt = 8,
+  /** A VM must be rebooted but runs on several cores: the host does it. subject = VM. */
+  RestartRequest = 9,
 }
 
 export const enum FaultKind {

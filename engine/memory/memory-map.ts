@@ -6,7 +6,10 @@ export const TEST_DEVICE_SIZE = 0x1000;
 export const CLINT_BASE = 0x0200_0000;
 export const CLINT_SIZE = 0x1_0000;
 
-/** Tessera's hypervisor-services device (engine/devices/hv-services.ts); inside QEMU's platform-bus window, which is empty on a plain `virt` board. */
+/**
+ * Tessera's hypervisor-services device (devices/hv-services.ts), mapped in VMs only. QEMU virt gives
+ * 0x0400_0000..0x05ff_ffff to a platform bus that holds no device on a plain board.
+ */
 export const HV_SERVICES_BASE = 0x0400_0000;
 export const HV_SERVICES_SIZE = 0x1000;
 
