@@ -39,16 +39,18 @@ async function latencyCase(name: string, s: Scenario): Promise<LatencyCase> {
   return { name, snapshot, guestLine, seconds };
 }
 
-const rtos = { name: 'rtos', guest: RT_GUEST, ram: '1M', priority: 10 };
-const hog = { name: 'hog', guest: 'guests/bin/cpu-hog.elf', ram: '1M', priority: 1 };
+const rtos = { name: 'rtos', guest: RT_GUEST, ram: '1M' };
+const hog = { name: 'hog', guest: 'guests/bin/cpu-hog.elf', ram: '1M' };
 
 const info = machineInfo();
 console.log(`bench:latency on ${describeMachine(info)}`);
 const shared = await latencyCase('shared core (fixed priority, with a CPU hog)', scenario({
-  name: 'latency-shared', cores: 1, memory: '8M', scheduler: { policy: 'fixed-priority', switchCost: 100 }, vms: [rtos, hog],
+  name: 'latency-shared', cores: 1, memory: '8M', scheduler: { policy: 'fixed-priority', switchCost: 100 },
+  vms: [{ ...rtos, priority: 10 }, { ...hog, priority: 1 }],
 }));
 const dedicated = await latencyCase('dedicated core (partitioned)', scenario({
-  name: 'latency-dedicated', cores: 2, memory: '8M', scheduler: { policy: 'partitioned', switchCost: 100 }, vms: [rtos, hog],
+  name: 'latency-dedicated', cores: 2, memory: '8M', scheduler: { policy: 'partitioned', switchCost: 100 },
+  vms: [rtos, hog],
 }));
 
 const rows = [['case', 'interrupts', 'min', 'avg', 'max', 'p99', 'p99.9', 'guest (ticks of 10 cycles)']];

@@ -23,10 +23,12 @@ export interface ScenarioRun {
   events: readonly SystemEvent[];
   trace: readonly TraceEntry[];
   failed: string[];
+  /** Every VM's partition at the end, with the capturePartitions option. */
+  partitions?: Record<string, Uint8Array>;
 }
 
 /** Runs to the end (or the duration); `during` may drive the system while it runs. */
-export async function runScenario(s: Scenario, options: SystemOptions = {}, during?: (system: System) => Promise<void>): Promise<ScenarioRun> {
+export async function runScenario(s: Scenario, options: SystemOptions & { capturePartitions?: boolean } = {}, during?: (system: System) => Promise<void>): Promise<ScenarioRun> {
   const consoles: Record<string, string> = {};
   const system = await System.create(s, {
     recordTrace: true,
@@ -37,7 +39,8 @@ export async function runScenario(s: Scenario, options: SystemOptions = {}, duri
     const running = system.run();
     if (during) await during(system);
     const snapshot = await running;
-    return { snapshot, consoles, events: system.eventLog(), trace: system.trace(), failed: system.failed() };
+    const partitions = options.capturePartitions ? Object.fromEntries(system.vmNames().map((vm) => [vm, system.readPartition(vm)])) : undefined;
+    return { snapshot, consoles, events: system.eventLog(), trace: system.trace(), failed: system.failed(), ...(partitions ? { partitions } : {}) };
   } finally {
     await system.dispose();
   }
