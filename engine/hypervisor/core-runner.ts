@@ -4,7 +4,7 @@ import { CONTEXT_MIE, CONTEXT_MIP_SOFT, CONTEXT_MTIME_OFFSET, CONTEXT_WAITING, C
 import { Interrupt, MIP_MSIP, MIP_MTIP } from '../cores/trap-cause.js';
 import { pickFixedPriority, pickTimePartitioned, replenish, type Candidate, type Window } from './scheduler.js';
 import {
-  CORE_BUSY, CORE_SLEEPING, CORE_SWITCHES, CORE_TIME, CORE_WAKE, SystemCommand, VCPU_BUDGET_LEFT, VCPU_INTERRUPTS,
+  CORE_BUSY, CORE_SLEEPING, CORE_SWITCHES, CORE_TIME, CORE_WAIT_FOR, CORE_WAKE, SystemCommand, VCPU_BUDGET_LEFT, VCPU_INTERRUPTS,
   VCPU_INSTRET, VCPU_LAST_RUN, VCPU_MSIP_SINCE, VCPU_VIOLATIONS, VCPU_OWNER, VCPU_PERIOD_START, VCPU_RUN_CYCLES, VCPU_VERSION, VM_EXIT_CODE,
   VM_FAULTS, VM_GENERATION, VM_READY, VM_RESTARTS, VM_WATCHDOG_DEADLINE, type SystemTables,
 } from './system-tables.js';
@@ -17,8 +17,12 @@ import { VmState } from './vm-state.js';
 const NEVER = 2 ** 53;
 /** A long uninterrupted run is still published this often, so live views see it. */
 const RUN_TRACE_CHUNK = 1_000_000;
+/** Idle with no event in sight: holds nobody back. */
 const SLEEPING_IDLE = 1;
+/** Ahead of the others: waits until the slowest reaches CORE_WAIT_FOR. */
 const SLEEPING_SYNC = 2;
+/** Idle until its next event at CORE_WAIT_FOR + quantum: others may run up to that time. */
+const SLEEPING_UNTIL = 3;
 
 export type CoreEnd = 'stopped' | 'paused' | 'ended';
 
@@ -75,7 +79,7 @@ export class CoreRunner {
       if (command !== SystemCommand.Run || this.time >= this.endTime) {
         this.park();
         t.setCoreInt(this.core, CORE_SLEEPING, SLEEPING_IDLE);
-        this.wakeSyncWaiters();
+        this.wakeSyncWaiters(true);
         return command === SystemCommand.Stop ? 'stopped' : command === SystemCommand.Pause ? 'paused' : 'ended';
       }
       if (!this.inStep(seen)) continue;
@@ -100,10 +104,17 @@ export class CoreRunner {
       return false;
     }
     if (this.time <= this.slowestOther() + t.layout.quantum) return true;
-    t.setCoreInt(this.core, CORE_SLEEPING, SLEEPING_SYNC);
-    if (this.time > this.slowestOther() + t.layout.quantum) t.sleepCore(this.core, seen, 50);
-    t.setCoreInt(this.core, CORE_SLEEPING, 0);
+    this.waitForOthers(this.time - t.layout.quantum, SLEEPING_SYNC, seen);
     return false;
+  }
+
+  /** Sleeps until every running core has reached `time` (or something wakes this core). */
+  private waitForOthers(time: number, how: number, seen: number): void {
+    const t = this.tables;
+    t.setCoreNum(this.core, CORE_WAIT_FOR, time);
+    t.setCoreInt(this.core, CORE_SLEEPING, how);
+    if (this.slowestOther() < time) t.sleepCore(this.core, seen, 50);
+    t.setCoreInt(this.core, CORE_SLEEPING, 0);
   }
 
   /** The earliest time among cores that are running (idle sleepers do not hold anyone back). */
@@ -111,8 +122,11 @@ export class CoreRunner {
     const t = this.tables;
     let min = Infinity;
     for (let c = 0; c < t.layout.cores; c++) {
-      if (c === this.core || t.coreInt(c, CORE_SLEEPING) === SLEEPING_IDLE) continue;
-      min = Math.min(min, t.coreNum(c, CORE_TIME));
+      if (c === this.core) continue;
+      const state = t.coreInt(c, CORE_SLEEPING);
+      if (state === SLEEPING_IDLE) continue;
+      // A core idling until a known event will not act before it.
+      min = Math.min(min, state === SLEEPING_UNTIL ? t.coreNum(c, CORE_WAIT_FOR) + t.layout.quantum : t.coreNum(c, CORE_TIME));
     }
     return min;
   }
@@ -122,9 +136,14 @@ export class CoreRunner {
     this.wakeSyncWaiters();
   }
 
-  private wakeSyncWaiters(): void {
+  /** Wakes the cores that wait for this one to reach their time (or for it to go idle). */
+  private wakeSyncWaiters(idle = false): void {
     const t = this.tables;
-    for (let c = 0; c < t.layout.cores; c++) if (c !== this.core && t.coreInt(c, CORE_SLEEPING) === SLEEPING_SYNC) t.wakeCore(c);
+    for (let c = 0; c < t.layout.cores; c++) {
+      const state = t.coreInt(c, CORE_SLEEPING);
+      if (c === this.core || (state !== SLEEPING_SYNC && state !== SLEEPING_UNTIL)) continue;
+      if (idle || t.coreNum(c, CORE_WAIT_FOR) <= this.time) t.wakeCore(c);
+    }
   }
 
   private pick() {
@@ -269,15 +288,14 @@ export class CoreRunner {
     const t = this.tables;
     const target = Math.min(until, this.endTime);
     if (t.layout.mode === 'virtual' && Number.isFinite(target)) {
-      const next = Math.min(target, this.slowestOther() + t.layout.quantum);
-      if (next > this.time) {
-        this.time = next;
+      const bound = this.slowestOther() + t.layout.quantum;
+      if (target > this.time) {
+        this.time = Math.min(target, Math.max(this.time, bound));
         this.publishTime();
-        return;
       }
-      t.setCoreInt(this.core, CORE_SLEEPING, SLEEPING_SYNC);
-      t.sleepCore(this.core, seen, 50);
-      t.setCoreInt(this.core, CORE_SLEEPING, 0);
+      // Skipping further would leave the others more than a quantum behind: wait for them once,
+      // until they reach the deadline, instead of once per quantum.
+      if (target > this.time) this.waitForOthers(target - t.layout.quantum, SLEEPING_UNTIL, seen);
       return;
     }
     if (t.layout.mode === 'realtime' && Number.isFinite(target)) {
@@ -290,7 +308,7 @@ export class CoreRunner {
     }
     // No event can come from this core: sleep until another core, a device or the host wakes it.
     t.setCoreInt(this.core, CORE_SLEEPING, SLEEPING_IDLE);
-    this.wakeSyncWaiters();
+    this.wakeSyncWaiters(true);
     t.sleepCore(this.core, seen, 100);
     t.setCoreInt(this.core, CORE_SLEEPING, 0);
     const others = this.slowestOther();

@@ -88,6 +88,7 @@ const CORE_NUMS = 4;
 export const CORE_TIME = 0;
 export const CORE_BUSY = 1;
 export const CORE_SWITCHES = 2;
+export const CORE_WAIT_FOR = 3; // a core waiting for the others sleeps until the slowest reaches this time
 
 const SYSTEM_INTS = 4;
 export const SYSTEM_COMMAND = 0;
