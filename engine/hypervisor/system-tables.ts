@@ -69,7 +69,7 @@ const VCPU_INTS = 4;
 export const VCPU_OWNER = 0; // core running it, or -1
 export const VCPU_VERSION = 1; // bumped whenever its saved context changes
 // Per-vCPU numbers.
-const VCPU_NUMS = 8;
+const VCPU_NUMS = 9;
 export const VCPU_BUDGET_LEFT = 0;
 export const VCPU_PERIOD_START = 1;
 export const VCPU_MSIP_SINCE = 2;
@@ -78,6 +78,7 @@ export const VCPU_RUN_CYCLES = 4;
 export const VCPU_INTERRUPTS = 5;
 export const VCPU_INSTRET = 6;
 export const VCPU_VIOLATIONS = 7;
+export const VCPU_HV_STATUS = 8; // STATUS of the hypervisor-services device: it follows the vCPU across cores
 
 // Per-core int words.
 const CORE_INTS = 4;

@@ -8,7 +8,7 @@ import { Uart16550 } from '../devices/uart16550.js';
 import { Bus } from '../memory/bus.js';
 import { CLINT_BASE, CLINT_SIZE, HV_SERVICES_BASE, HV_SERVICES_SIZE, RAM_BASE, TEST_DEVICE_BASE, TEST_DEVICE_SIZE, UART_BASE, UART_SIZE } from '../memory/memory-map.js';
 import { ReservationTable } from '../memory/reservation-table.js';
-import type { SystemTables } from './system-tables.js';
+import { VCPU_HV_STATUS, type SystemTables } from './system-tables.js';
 
 /** What a core does when a vCPU's devices ask for the hypervisor. */
 export interface VcpuEvents {
@@ -46,6 +46,9 @@ export function buildVcpu(tables: SystemTables, vcpu: number, events: VcpuEvents
     onWatchdogKick: () => events.kick(vmIndex),
     onReady: (code) => events.ready(vmIndex, code),
     onConsole: (byte) => { uartState.output.push(byte, 1000); },
+  }, {
+    get value() { return tables.vcpuNum(vcpu, VCPU_HV_STATUS); },
+    set value(status: number) { tables.setVcpuNum(vcpu, VCPU_HV_STATUS, status); },
   });
   const bus = new Bus([
     { base: TEST_DEVICE_BASE, size: TEST_DEVICE_SIZE, device: test },
