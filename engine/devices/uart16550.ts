@@ -205,6 +205,11 @@ export class Uart16550 implements MmioDevice {
     return (this.iir() & IIR_NO_INT) === 0;
   }
 
+  /** True when IER enables the received-data interrupt: a byte from the host would raise the line. */
+  receiveInterruptEnabled(): boolean {
+    return (this.get(Slot.Ier) & IER_RDI) !== 0;
+  }
+
   private iir(): number {
     const ier = this.get(Slot.Ier);
     const fifoBits = this.get(Slot.Fcr) & FCR_FIFO_ENABLE ? IIR_FIFO_ENABLED : 0;

@@ -5,7 +5,8 @@ import { wrap, releaseProxy, type Remote } from 'comlink';
 import { CoreControl, ExitKind, HartCommand, HartStatus } from '../cores/core-control.js';
 import { describeCause } from '../cores/trap-cause.js';
 import { ClintState } from '../devices/clint.js';
-import { UartState } from '../devices/uart16550.js';
+import { Plic, PlicState, UART_IRQ } from '../devices/plic.js';
+import { Uart16550, UartState } from '../devices/uart16550.js';
 import { buildDeviceTree, fdtLoadAddress } from '../loader/device-tree.js';
 import { loadElf, parseElf, type ElfImage } from '../loader/elf.js';
 import { DEFAULT_RAM_BYTES, RAM_BASE } from '../memory/memory-map.js';
@@ -13,7 +14,7 @@ import { createPageFlags, createPhysicalMemory } from '../memory/physical-memory
 import { ReservationTable } from '../memory/reservation-table.js';
 import type { CoreWorker, HartSnapshot } from './core-worker.js';
 import { nodeEndpoint } from './node-endpoint.js';
-import type { BoardBuffers, BoardConfig } from './virt-board.js';
+import { driveUartLine, type BoardBuffers, type BoardConfig } from './virt-board.js';
 import { startWorker } from './worker-entry.js';
 
 export const MAX_HARTS = 64;
@@ -53,6 +54,10 @@ export class Machine {
   private readonly control: CoreControl;
   private readonly uart: UartState;
   private readonly clint: ClintState;
+  /** The host's handle on the PLIC, to drive the UART's line when input arrives. */
+  private readonly plic: Plic;
+  /** A view of the UART registers, for the level of its interrupt line. */
+  private readonly uartView: Uart16550;
   private readonly physical: SharedArrayBuffer;
   private readonly cores: CoreHandle[] = [];
   private readonly fdtAddress: number;
@@ -90,6 +95,8 @@ export class Machine {
     this.control = new CoreControl(CoreControl.create(this.harts));
     this.uart = UartState.create();
     this.clint = ClintState.create(this.harts);
+    this.plic = new Plic(PlicState.create(this.harts), (hart) => this.control.wake(hart));
+    this.uartView = new Uart16550(this.uart);
   }
 
   /** Copies the ELF segments and the device tree into RAM (at creation and on a board reset). */
@@ -106,6 +113,7 @@ export class Machine {
       pageFlags: createPageFlags(this.physical),
       reservations: ReservationTable.create(),
       clint: this.clint.buffer,
+      plic: this.plic.state.buffer,
       uart: this.uart.buffers,
       control: this.control.buffers,
     };
@@ -139,7 +147,7 @@ export class Machine {
     let parkedPolls = 0;
     this.poll = () => {
       this.drainOutput();
-      parkedPolls = this.allParked() ? parkedPolls + 1 : 0;
+      parkedPolls = this.allParked() && !this.inputCanInterrupt() ? parkedPolls + 1 : 0;
       if (parkedPolls >= 3) {
         this.stopMessage = 'every hart is waiting in WFI for an interrupt that can never arrive';
         this.control.requestExit(ExitKind.Host, 1, 0);
@@ -185,6 +193,11 @@ export class Machine {
 
   private poll: () => void = () => undefined;
 
+  /** True when a byte of input would raise the UART's interrupt and the PLIC would deliver it. */
+  private inputCanInterrupt(): boolean {
+    return this.uartView.receiveInterruptEnabled() && this.plic.state.routed(UART_IRQ);
+  }
+
   private allParked(): boolean {
     for (let h = 0; h < this.harts; h++) if (this.control.status(h) !== HartStatus.Parked) return false;
     return true;
@@ -220,6 +233,8 @@ export class Machine {
   private async resetBoard(): Promise<void> {
     this.loadImages();
     this.uart.reset();
+    this.plic.state.reset();
+    this.driveUartLine();
     for (let h = 0; h < this.harts; h++) {
       this.clint.setMsip(h, false);
       this.clint.setTimecmp(h, 0xffff_ffff_ffff_ffffn);
@@ -272,7 +287,18 @@ export class Machine {
 
   /** Queues bytes for the guest's UART receiver; returns how many fitted. */
   input(bytes: Uint8Array): number {
-    return this.uart.input.pushBytes(bytes);
+    const pushed = this.uart.input.pushBytes(bytes);
+    if (pushed > 0) {
+      this.driveUartLine();
+      // Every hart re-drives the line from the UART registers when it looks at its interrupt
+      // lines, so a level computed by a worker that raced with this push cannot stick.
+      for (let h = 0; h < this.harts; h++) this.control.wake(h);
+    }
+    return pushed;
+  }
+
+  private driveUartLine(): void {
+    driveUartLine(this.uartView, this.plic);
   }
 
   /** Instructions retired per hart so far (published after every slice). */

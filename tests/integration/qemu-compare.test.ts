@@ -14,6 +14,7 @@ const compared: { guest: string; harts: number }[] = [
   { guest: 'smp-counter', harts: 1 },
   { guest: 'smp-counter', harts: 2 },
   { guest: 'smp-counter', harts: 4 },
+  { guest: 'uart-irq', harts: 1 },
 ];
 
 const SKIP_REASON = HAVE_QEMU ? '' : ' (skipped: qemu-system-riscv32 is not installed; apt-get install qemu-system-misc)';
