@@ -21,7 +21,8 @@ export function planSystem(scenario: Scenario): SystemPlan {
   let firstVcpu = 0;
   const boot: VmBootImage[] = [];
   const vms = scenario.vms.map((vm) => {
-    const tree = buildDeviceTree({ harts: vm.vcpus, ramBase: RAM_BASE, ramBytes: vm.ramBytes, isa: 'rv32imac_zicsr_zifencei', timebaseHz: 10_000_000 });
+    // VMs have no PLIC yet: their device tree must not promise one.
+    const tree = buildDeviceTree({ harts: vm.vcpus, ramBase: RAM_BASE, ramBytes: vm.ramBytes, isa: 'rv32imac_zicsr_zifencei', timebaseHz: 10_000_000, plic: false });
     boot.push({ image: vm.image, deviceTree: tree });
     const layout = {
       name: vm.name,

@@ -3,6 +3,8 @@
 import {
   CLINT_BASE,
   CLINT_SIZE,
+  PLIC_BASE,
+  PLIC_SIZE,
   TEST_DEVICE_BASE,
   TEST_DEVICE_SIZE,
   UART_BASE,
@@ -17,6 +19,8 @@ export interface DeviceTreeOptions {
   isa: string;
   /** mtime ticks per second (10 MHz on QEMU virt). */
   timebaseHz: number;
+  /** Whether the board has a PLIC (default true, as QEMU virt). */
+  plic?: boolean;
 }
 
 const UART_IRQ = 10;
@@ -25,6 +29,10 @@ const UART_CLOCK_HZ = 0x384000;
 /** Local interrupt numbers the CLINT drives on each hart's interrupt controller. */
 const IRQ_M_SOFT = 3;
 const IRQ_M_TIMER = 7;
+const IRQ_S_EXT = 9;
+const IRQ_M_EXT = 11;
+/** Interrupt sources of QEMU virt's PLIC, counting the reserved source 0. */
+const PLIC_SOURCES = 96;
 
 const MiB = 1024 * 1024;
 
@@ -80,11 +88,28 @@ export function buildDeviceTree(opts: DeviceTreeOptions): Uint8Array {
   fdt.strings('compatible', 'simple-bus');
   fdt.empty('ranges');
 
+  const plicPhandle = opts.harts + 1;
+  const hasPlic = opts.plic ?? true;
+  if (hasPlic) {
+    fdt.beginNode(`plic@${PLIC_BASE.toString(16)}`);
+    fdt.strings('compatible', 'sifive,plic-1.0.0', 'riscv,plic0');
+    fdt.cells('reg', ...wide(PLIC_BASE), ...wide(PLIC_SIZE));
+    fdt.cells('#address-cells', 0);
+    fdt.cells('#interrupt-cells', 1);
+    fdt.empty('interrupt-controller');
+    fdt.cells('riscv,ndev', PLIC_SOURCES - 1);
+    // Context 2h is hart h's M-mode external interrupt, 2h+1 its S-mode one, as on QEMU virt.
+    fdt.cells('interrupts-extended', ...Array.from({ length: opts.harts }, (_, hart) => [intcPhandle(hart), IRQ_M_EXT, intcPhandle(hart), IRQ_S_EXT]).flat());
+    fdt.cells('phandle', plicPhandle);
+    fdt.endNode();
+  }
+
   fdt.beginNode(uartNode);
   fdt.strings('compatible', 'ns16550a');
   fdt.cells('reg', ...wide(UART_BASE), ...wide(UART_SIZE));
   fdt.cells('clock-frequency', UART_CLOCK_HZ);
   fdt.cells('interrupts', UART_IRQ);
+  if (hasPlic) fdt.cells('interrupt-parent', plicPhandle);
   fdt.endNode();
 
   fdt.beginNode(`clint@${CLINT_BASE.toString(16)}`);

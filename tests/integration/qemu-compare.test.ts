@@ -10,6 +10,8 @@ const compared: { guest: string; harts: number }[] = [
   { guest: 'isa-selfcheck', harts: 1 },
   { guest: 'bench', harts: 1 },
   { guest: 'wfi-idle', harts: 1 },
+  { guest: 'fail', harts: 1 },
+  { guest: 'yield', harts: 1 },
   { guest: 'isa-selfcheck', harts: 2 },
   { guest: 'smp-counter', harts: 1 },
   { guest: 'smp-counter', harts: 2 },

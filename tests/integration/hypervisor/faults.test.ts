@@ -29,4 +29,17 @@ describe('fault policies', () => {
     expect(run.events.map((e) => e.kind)).toEqual(['started', 'fault', 'halted']);
     expect(run.failed).toEqual(['broken']);
   });
+
+  it('treats a test-device failure as a fatal fault of that VM only', async () => {
+    const run = await runScenario(scenario({
+      name: 'test-device', cores: 1, memory: '4M', scheduler: { policy: 'fixed-priority' },
+      vms: [{ name: 'failing', guest: guest('fail'), ram: '1M', onFault: { policy: 'restart', limit: 1 } }, { name: 'hello', guest: guest('hello'), ram: '1M' }],
+    }));
+    expect(run.events.filter((e) => e.vm === 'failing').map((e) => `${e.kind}${e.detail ? ` (${e.detail})` : ''}`)).toEqual([
+      'started', 'fault (test device failure, exit code 7)', 'restarted (restart 1)', 'fault (test device failure, exit code 7)', 'halted (restart limit 1 reached)',
+    ]);
+    expect(run.consoles.failing).toBe('fail: exiting with code 7\nfail: exiting with code 7\n');
+    expect(run.snapshot.vms[1].state).toBe('exited');
+    expect(run.failed).toEqual(['failing']);
+  });
 });

@@ -179,6 +179,12 @@ describe('buildDeviceTree', () => {
     ]);
   });
 
+  it('leaves the PLIC out for a board without one (a VM today), and the UART without an interrupt parent', () => {
+    const { root: bare } = readFdt(buildDeviceTree({ ...board, plic: false }));
+    expect(node(bare, 'soc').children.map((c) => c.name)).toEqual(['serial@10000000', 'clint@2000000', 'test@100000']);
+    expect(node(bare, 'soc/serial@10000000').props.has('interrupt-parent')).toBe(false);
+  });
+
   it('puts the UART, CLINT and test device on a simple-bus /soc at their addresses', () => {
     const soc = node(root, 'soc');
     expect(cells(soc, '#address-cells')).toEqual([2]);
@@ -191,6 +197,12 @@ describe('buildDeviceTree', () => {
     expect(cells(uart, 'reg')).toEqual([0, 0x1000_0000, 0, 0x100]);
     expect(cells(uart, 'clock-frequency')).toEqual([0x384000]);
     expect(cells(uart, 'interrupts')).toEqual([10]);
+
+    const plic = node(root, 'soc/plic@c000000');
+    expect(strings(plic, 'compatible')).toEqual(['sifive,plic-1.0.0', 'riscv,plic0']);
+    expect(cells(plic, 'reg')).toEqual([0, 0x0c00_0000, 0, 0x60_0000]);
+    expect(cells(plic, 'riscv,ndev')).toEqual([95]);
+    expect(cells(uart, 'interrupt-parent')).toEqual(cells(plic, 'phandle'));
 
     const clint = node(root, 'soc/clint@2000000');
     expect(strings(clint, 'compatible')).toEqual(['sifive,clint0', 'riscv,clint0']);
@@ -259,6 +271,7 @@ describe.skipIf(!hasDtc)('buildDeviceTree read by dtc (skipped when device-tree-
       'cpu@1',
       'interrupt-controller',
       'soc',
+      'plic@c000000',
       'serial@10000000',
       'clint@2000000',
       'test@100000',
