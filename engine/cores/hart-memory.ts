@@ -17,6 +17,18 @@ export interface HartMemory {
   readonly reservations: ReservationTable;
   /** Devices, reached for every non-RAM access. */
   readonly bus: Bus;
+  /** Shared-memory windows (inter-VM channels): more ranges of physical memory, data only. */
+  readonly windows?: readonly MemoryWindow[];
   /** Called after a store into a PAGE_WATCHED page; returns true when the hart must stop its slice. */
   onWatchedStore(guestAddr: number): boolean;
+}
+
+export interface MemoryWindow {
+  /** Guest-physical address and size (multiples of 4 KiB). */
+  readonly base: number;
+  readonly size: number;
+  /** Byte offset in `physical`. */
+  readonly physOffset: number;
+  /** False: loads only; stores and AMOs are access faults. */
+  readonly writable: boolean;
 }

@@ -19,6 +19,15 @@ const INHIBIT_CY = 0b001;
 const INHIBIT_IR = 0b100;
 const MIP_CSR = 0x344;
 
+interface WindowView {
+  base: number;
+  size: number;
+  physOffset: number;
+  writable: boolean;
+  u8: Uint8Array;
+  i32: Int32Array;
+}
+
 /** Placeholder for "no decoded page cached" that keeps the page variable monomorphic. */
 const EMPTY_PAGE = new Int32Array(4096);
 
@@ -122,6 +131,7 @@ export class Hart {
   private readonly flags: Uint8Array;
   /** Decoded instructions per RAM page: [packed, imm] per halfword slot. */
   private readonly pages: (Int32Array | null)[];
+  private readonly windows: WindowView[];
 
   constructor(readonly hartId: number, private readonly memory: HartMemory) {
     const { physical, ramPhysOffset, ramSize } = memory;
@@ -135,6 +145,23 @@ export class Hart {
     this.i32 = new Int32Array(physical, ramPhysOffset, ramSize >>> 2);
     this.flags = memory.pageFlags.subarray(ramPhysOffset >>> PAGE_SHIFT, (ramPhysOffset + ramSize) >>> PAGE_SHIFT);
     this.pages = new Array<Int32Array | null>(ramSize >>> PAGE_SHIFT).fill(null);
+    this.windows = (memory.windows ?? []).map((w) => ({
+      base: w.base >>> 0,
+      size: w.size,
+      physOffset: w.physOffset,
+      writable: w.writable,
+      u8: new Uint8Array(physical, w.physOffset, w.size),
+      i32: new Int32Array(physical, w.physOffset, w.size >>> 2),
+    }));
+  }
+
+  /** The shared window holding [addr, addr + size), if any. */
+  private windowAt(addr: number, size: number): WindowView | undefined {
+    for (const w of this.windows) {
+      const off = ((addr >>> 0) - w.base) >>> 0;
+      if (off < w.size && off + size <= w.size) return w;
+    }
+    return undefined;
   }
 
   /** Puts the hart in its reset state at `pc` (a0 and a1 as the board's boot code leaves them). */
@@ -723,8 +750,19 @@ export class Hart {
     if (off < this.ramSize && off + size <= this.ramSize) {
       value = 0;
       for (let i = size - 1; i >= 0; i--) value = (value << 8) | this.u8[off + i];
-    } else if ((addr & (size - 1)) === 0) {
-      value = this.memory.bus.read(addr, size);
+    } else {
+      const w = this.windows.length > 0 ? this.windowAt(addr, size) : undefined;
+      if (w !== undefined) {
+        const at = ((addr >>> 0) - w.base) >>> 0;
+        if (size === 4 && (at & 3) === 0) {
+          value = Atomics.load(w.i32, at >>> 2);
+        } else {
+          value = 0;
+          for (let i = size - 1; i >= 0; i--) value = (value << 8) | Atomics.load(w.u8, at + i);
+        }
+      } else if ((addr & (size - 1)) === 0) {
+        value = this.memory.bus.read(addr, size);
+      }
     }
     if (value === undefined) {
       this.fault(TrapCause.LoadAccessFault, addr);
@@ -743,6 +781,12 @@ export class Hart {
       } else {
         for (let i = 0; i < size; i++) this.storeRam(off + i, 1, value >>> (8 * i));
       }
+      return;
+    }
+    const w = this.windows.length > 0 ? this.windowAt(addr, size) : undefined;
+    if (w !== undefined) {
+      if (w.writable) this.storeWindow(w, ((addr >>> 0) - w.base) >>> 0, size, value);
+      else this.fault(TrapCause.StoreAccessFault, addr);
       return;
     }
     if ((addr & (size - 1)) === 0 && this.memory.bus.write(addr, size, value)) {
@@ -769,6 +813,21 @@ export class Hart {
     if ((f & PAGE_WATCHED) && this.memory.onWatchedStore((this.ramBase + off) | 0)) this.endSlice = true;
   }
 
+  /** A store into a shared window: byte by byte, breaking LR reservations the peer may hold. */
+  private storeWindow(w: WindowView, at: number, size: AccessSize, value: number): void {
+    const phys = w.physOffset + at;
+    const reserved = (this.memory.pageFlags[phys >>> PAGE_SHIFT] & PAGE_RESERVED) !== 0;
+    const table = this.memory.reservations;
+    const bucket = table.bucketOf(phys);
+    if (reserved) {
+      table.lock(bucket);
+      table.bump(bucket);
+    }
+    if (size === 4 && (at & 3) === 0) Atomics.store(w.i32, at >>> 2, value);
+    else for (let i = 0; i < size; i++) Atomics.store(w.u8, at + i, value >>> (8 * i));
+    if (reserved) table.unlock(bucket);
+  }
+
   private writeRam(off: number, size: AccessSize, value: number): void {
     if (size === 4) this.i32[off >>> 2] = value;
     else if (size === 2) this.u16[off >>> 1] = value;
@@ -783,17 +842,28 @@ export class Hart {
       this.fault(isLoad ? TrapCause.LoadMisaligned : TrapCause.StoreMisaligned, addr);
       return 0;
     }
-    if (off >= this.ramSize) {
-      this.fault(isLoad ? TrapCause.LoadAccessFault : TrapCause.StoreAccessFault, addr);
-      return 0;
+    let i32 = this.i32;
+    let index = off >>> 2;
+    let phys = this.memory.ramPhysOffset + off;
+    const inRam = off < this.ramSize;
+    if (!inRam) {
+      const w = this.windows.length > 0 ? this.windowAt(addr, 4) : undefined;
+      if (w === undefined || (!isLoad && !w.writable)) {
+        this.fault(isLoad ? TrapCause.LoadAccessFault : TrapCause.StoreAccessFault, addr);
+        return 0;
+      }
+      const at = ((addr >>> 0) - w.base) >>> 0;
+      i32 = w.i32;
+      index = at >>> 2;
+      phys = w.physOffset + at;
     }
-    const i32 = this.i32;
-    const index = off >>> 2;
+    const flags = this.memory.pageFlags;
     const page = off >>> PAGE_SHIFT;
+    const physPage = phys >>> PAGE_SHIFT;
     const table = this.memory.reservations;
-    const bucket = table.bucketOf(this.memory.ramPhysOffset + off);
+    const bucket = table.bucketOf(phys);
     if (op === Op.LrW) {
-      if ((this.flags[page] & PAGE_RESERVED) === 0) Atomics.or(this.flags, page, PAGE_RESERVED);
+      if ((flags[physPage] & PAGE_RESERVED) === 0) Atomics.or(flags, physPage, PAGE_RESERVED);
       this.reservedAddr = addr;
       this.reservedSequence = table.sequence(bucket);
       this.reservedValue = Atomics.load(i32, index);
@@ -808,17 +878,17 @@ export class Hart {
       if (ok) ok = Atomics.compareExchange(i32, index, this.reservedValue, operand) === this.reservedValue;
       if (ok) table.bump(bucket);
       table.unlock(bucket);
-      if (ok) this.afterAtomicStore(page, off);
+      if (ok && inRam) this.afterAtomicStore(page, off);
       return ok ? 0 : 1;
     }
-    const flagged = (this.flags[page] & PAGE_RESERVED) !== 0;
+    const flagged = (flags[physPage] & PAGE_RESERVED) !== 0;
     if (flagged) {
       table.lock(bucket);
       table.bump(bucket);
     }
     const old = amo(op, i32, index, operand);
     if (flagged) table.unlock(bucket);
-    this.afterAtomicStore(page, off);
+    if (inRam) this.afterAtomicStore(page, off);
     return old;
   }
 

@@ -1,11 +1,11 @@
 // One physical core of the hypervisor: picks vCPUs by policy, runs their slices, keeps virtual time.
 
 import { CONTEXT_MIE, CONTEXT_MIP_SOFT, CONTEXT_MTIME_OFFSET, CONTEXT_WAITING, CYCLES_PER_TICK, Hart } from '../cores/hart.js';
-import { Interrupt, MIP_MSIP, MIP_MTIP } from '../cores/trap-cause.js';
+import { Interrupt, MIP_MEIP, MIP_MSIP, MIP_MTIP, MIP_SEIP } from '../cores/trap-cause.js';
 import { pickFixedPriority, pickTimePartitioned, replenish, type Candidate, type Window } from './scheduler.js';
 import {
   CORE_BUSY, CORE_SLEEPING, CORE_SWITCHES, CORE_TIME, CORE_WAIT_FOR, CORE_WAKE, SystemCommand, VCPU_BUDGET_LEFT, VCPU_INTERRUPTS,
-  VCPU_INSTRET, VCPU_LAST_RUN, VCPU_MSIP_SINCE, VCPU_VIOLATIONS, VCPU_OWNER, VCPU_PERIOD_START, VCPU_RUN_CYCLES, VCPU_VERSION, VM_EXIT_CODE,
+  VCPU_EXT_SINCE, VCPU_INSTRET, VCPU_LAST_RUN, VCPU_MSIP_SINCE, VCPU_VIOLATIONS, VCPU_OWNER, VCPU_PERIOD_START, VCPU_RUN_CYCLES, VCPU_VERSION, VM_EXIT_CODE,
   VM_FAULTS, VM_GENERATION, VM_READY, VM_RESTARTS, VM_WATCHDOG_DEADLINE, type SystemTables,
 } from './system-tables.js';
 import { FaultKind, TraceKind } from './trace-kinds.js';
@@ -199,8 +199,12 @@ export class CoreRunner {
   private lines(vcpu: number, timer: number): number {
     const t = this.tables;
     const vm = t.vmOf[vcpu];
-    let bits = t.clints[vm].msip(vcpu - t.layout.vms[vm].firstVcpu) ? MIP_MSIP : 0;
+    const local = vcpu - t.layout.vms[vm].firstVcpu;
+    let bits = t.clints[vm].msip(local) ? MIP_MSIP : 0;
     if (this.time >= timer) bits |= MIP_MTIP;
+    const plic = t.plics[vm];
+    if (plic.contextPending(2 * local)) bits |= MIP_MEIP;
+    if (plic.contextPending(2 * local + 1)) bits |= MIP_SEIP;
     return bits;
   }
 
@@ -257,10 +261,11 @@ export class CoreRunner {
     hart.cycles = this.time;
     const timer = this.timerCycle(v);
     const msipSince = t.vcpuNum(v, VCPU_MSIP_SINCE);
+    const extSince = t.vcpuNum(v, VCPU_EXT_SINCE);
     hart.mipLines = this.lines(v, timer);
     const start = this.time;
     hart.run(Math.max(1, Math.ceil(until - start)));
-    if (hart.lastInterrupt >= 0) this.recordLatency(v, hart.lastInterrupt, start, timer, msipSince);
+    if (hart.lastInterrupt >= 0) this.recordLatency(v, hart.lastInterrupt, start, timer, msipSince, extSince);
     this.time = hart.cycles;
     const used = this.time - start;
     t.setVcpuNum(v, VCPU_BUDGET_LEFT, t.vcpuNum(v, VCPU_BUDGET_LEFT) - used);
@@ -274,9 +279,13 @@ export class CoreRunner {
     this.publishTime();
   }
 
-  private recordLatency(vcpu: number, irq: number, start: number, timer: number, msipSince: number): void {
+  private recordLatency(vcpu: number, irq: number, start: number, timer: number, msipSince: number, extSince: number): void {
     const t = this.tables;
-    const since = irq === Interrupt.MachineTimer ? timer : irq === Interrupt.MachineSoftware && msipSince > 0 ? msipSince - 1 : start;
+    let since = start;
+    if (irq === Interrupt.MachineTimer) since = timer;
+    else if (irq === Interrupt.MachineSoftware && msipSince > 0) since = msipSince - 1;
+    else if ((irq === Interrupt.MachineExternal || irq === Interrupt.SupervisorExternal) && extSince > 0) since = extSince - 1;
+    if (irq === Interrupt.MachineExternal || irq === Interrupt.SupervisorExternal) t.setVcpuNum(vcpu, VCPU_EXT_SINCE, 0);
     const latency = Math.max(0, Math.round(start - since));
     t.latency[vcpu].record(latency);
     t.setVcpuNum(vcpu, VCPU_INTERRUPTS, t.vcpuNum(vcpu, VCPU_INTERRUPTS) + 1);
@@ -401,6 +410,19 @@ export class CoreRunner {
     yield: (vcpu: number) => {
       // Least-recently-run goes first among equals: make this one the most recent.
       this.tables.setVcpuNum(vcpu, VCPU_LAST_RUN, this.liveTime() + 1);
+    },
+    ring: (channel: number, endpoint: number, peerVm: number, irq: number) => {
+      const t = this.tables;
+      t.doorbells[channel * 2 + endpoint]++;
+      const plic = t.plics[peerVm];
+      // A doorbell is an edge: pulse the line. A storm only re-pends a pending source (counted, harmless).
+      const raised = plic.setLine(irq, true);
+      plic.setLine(irq, false);
+      if (!raised) return;
+      const vm = t.layout.vms[peerVm];
+      const now = this.liveTime() + 1;
+      for (let i = 0; i < vm.vcpus; i++) if (t.vcpuNum(vm.firstVcpu + i, VCPU_EXT_SINCE) === 0) t.setVcpuNum(vm.firstVcpu + i, VCPU_EXT_SINCE, now);
+      t.wakeAllCores();
     },
     poke: (vcpu: number) => {
       // Remember when a software interrupt became pending (stored + 1; 0 = not pending).

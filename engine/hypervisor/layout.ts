@@ -21,8 +21,7 @@ export function planSystem(scenario: Scenario): SystemPlan {
   let firstVcpu = 0;
   const boot: VmBootImage[] = [];
   const vms = scenario.vms.map((vm) => {
-    // VMs have no PLIC yet: their device tree must not promise one.
-    const tree = buildDeviceTree({ harts: vm.vcpus, ramBase: RAM_BASE, ramBytes: vm.ramBytes, isa: 'rv32imac_zicsr_zifencei', timebaseHz: 10_000_000, plic: false });
+    const tree = buildDeviceTree({ harts: vm.vcpus, ramBase: RAM_BASE, ramBytes: vm.ramBytes, isa: 'rv32imac_zicsr_zifencei', timebaseHz: 10_000_000 });
     boot.push({ image: vm.image, deviceTree: tree });
     const layout = {
       name: vm.name,
@@ -59,6 +58,12 @@ export function planSystem(scenario: Scenario): SystemPlan {
       majorFrame: s.policy === 'time-partitioned' ? s.majorFrame : 0,
       windows: s.policy === 'time-partitioned' ? s.windows.map((w) => ({ core: w.core, vm: w.vmIndex, offset: w.offset, duration: w.duration })) : [],
       vms,
+      channels: scenario.channels.map((c) => ({
+        name: c.name,
+        physicalBase: c.physicalBase,
+        size: c.size,
+        endpoints: c.endpoints.map((e) => ({ vm: e.vmIndex, address: e.address, writable: e.writable, irq: e.irq })),
+      })),
     },
   };
 }

@@ -5,7 +5,7 @@ import { Privilege } from '../cores/trap-cause.js';
 import { loadElf, type ElfImage } from '../loader/elf.js';
 import { RAM_BASE } from '../memory/memory-map.js';
 import {
-  VCPU_BUDGET_LEFT, VCPU_HV_STATUS, VCPU_LAST_RUN, VCPU_MSIP_SINCE, VCPU_PERIOD_START, VM_EXIT_CODE, VM_GENERATION, VM_READY,
+  VCPU_BUDGET_LEFT, VCPU_EXT_SINCE, VCPU_HV_STATUS, VCPU_LAST_RUN, VCPU_MSIP_SINCE, VCPU_PERIOD_START, VM_EXIT_CODE, VM_GENERATION, VM_READY,
   VM_STARTED_AT, VM_WATCHDOG_DEADLINE, type SystemTables,
 } from './system-tables.js';
 
@@ -30,6 +30,7 @@ export function bootPartition(tables: SystemTables, vm: number, image: ElfImage,
   tables.setVmNum(vm, VM_STARTED_AT, now);
   tables.setVmNum(vm, VM_WATCHDOG_DEADLINE, layout.watchdog > 0 ? now + layout.watchdog : Infinity);
   tables.uarts[vm].reset();
+  tables.plics[vm].reset();
   const clint = tables.clints[vm];
   for (let local = 0; local < layout.vcpus; local++) {
     const vcpu = layout.firstVcpu + local;
@@ -50,6 +51,7 @@ export function bootPartition(tables: SystemTables, vm: number, image: ElfImage,
     tables.setVcpuNum(vcpu, VCPU_LAST_RUN, 0);
     tables.setVcpuNum(vcpu, VCPU_MSIP_SINCE, 0);
     tables.setVcpuNum(vcpu, VCPU_HV_STATUS, 0);
+    tables.setVcpuNum(vcpu, VCPU_EXT_SINCE, 0);
   }
 }
 

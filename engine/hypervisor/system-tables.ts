@@ -2,6 +2,7 @@
 
 import { CONTEXT_NUMBERS, CONTEXT_WORDS } from '../cores/hart.js';
 import { ClintState } from '../devices/clint.js';
+import { PlicState } from '../devices/plic.js';
 import { UartState, type UartBuffers } from '../devices/uart16550.js';
 import { LatencyHistogram } from '../metrics/latency-histogram.js';
 import { TraceRing } from '../metrics/trace-ring.js';
@@ -22,6 +23,15 @@ export interface SystemLayout {
   /** Time-partitioned windows: [core, vm, offset, duration]. */
   windows: { core: number; vm: number; offset: number; duration: number }[];
   vms: VmLayout[];
+  channels: ChannelLayout[];
+}
+
+/** A shared-memory window mapped into exactly two VMs, with a doorbell each way. */
+export interface ChannelLayout {
+  name: string;
+  physicalBase: number;
+  size: number;
+  endpoints: { vm: number; address: number; writable: boolean; irq: number }[];
 }
 
 export interface VmLayout {
@@ -69,7 +79,7 @@ const VCPU_INTS = 4;
 export const VCPU_OWNER = 0; // core running it, or -1
 export const VCPU_VERSION = 1; // bumped whenever its saved context changes
 // Per-vCPU numbers.
-const VCPU_NUMS = 9;
+const VCPU_NUMS = 10;
 export const VCPU_BUDGET_LEFT = 0;
 export const VCPU_PERIOD_START = 1;
 export const VCPU_MSIP_SINCE = 2;
@@ -79,6 +89,7 @@ export const VCPU_INTERRUPTS = 5;
 export const VCPU_INSTRET = 6;
 export const VCPU_VIOLATIONS = 7;
 export const VCPU_HV_STATUS = 8; // STATUS of the hypervisor-services device: it follows the vCPU across cores
+export const VCPU_EXT_SINCE = 9; // when an external interrupt (a doorbell) became pending, + 1; 0 = none
 
 // Per-core int words.
 const CORE_INTS = 4;
@@ -112,6 +123,9 @@ export interface SystemBuffers {
   latency: SharedArrayBuffer[];
   uarts: UartBuffers[];
   clints: SharedArrayBuffer[];
+  plics: SharedArrayBuffer[];
+  /** Per channel and endpoint: doorbells rung by that endpoint. */
+  doorbells: SharedArrayBuffer;
 }
 
 const ints = (n: number) => new SharedArrayBuffer(Math.max(4, n * 4));
@@ -136,6 +150,8 @@ export function createSystemBuffers(layout: SystemLayout): SystemBuffers {
     latency: Array.from({ length: vcpus }, () => LatencyHistogram.create().buffer),
     uarts: layout.vms.map(() => UartState.create().buffers),
     clints: layout.vms.map((vm) => ClintState.create(vm.vcpus).buffer),
+    plics: layout.vms.map((vm) => PlicState.create(vm.vcpus).buffer),
+    doorbells: nums(layout.channels.length * 2),
   };
 }
 
@@ -154,6 +170,8 @@ export class SystemTables {
   readonly latency: LatencyHistogram[];
   readonly uarts: UartState[];
   readonly clints: ClintState[];
+  readonly plics: PlicState[];
+  readonly doorbells: Float64Array;
   /** vCPU index → VM index. */
   readonly vmOf: number[];
 
@@ -171,6 +189,8 @@ export class SystemTables {
     this.latency = buffers.latency.map((b) => LatencyHistogram.attach(b));
     this.uarts = buffers.uarts.map((b) => UartState.attach(b));
     this.clints = buffers.clints.map((b) => ClintState.attach(b));
+    this.plics = buffers.plics.map((b) => PlicState.attach(b));
+    this.doorbells = new Float64Array(buffers.doorbells);
     this.vmOf = layout.vms.flatMap((vm, i) => Array.from({ length: vm.vcpus }, () => i));
   }
 

@@ -2,11 +2,13 @@
 
 import { Hart } from '../cores/hart.js';
 import { Clint } from '../devices/clint.js';
+import { Doorbells } from '../devices/doorbell.js';
 import { HvServices } from '../devices/hv-services.js';
+import { Plic } from '../devices/plic.js';
 import { SifiveTest } from '../devices/sifive-test.js';
 import { Uart16550 } from '../devices/uart16550.js';
 import { Bus } from '../memory/bus.js';
-import { CLINT_BASE, CLINT_SIZE, HV_SERVICES_BASE, HV_SERVICES_SIZE, RAM_BASE, TEST_DEVICE_BASE, TEST_DEVICE_SIZE, UART_BASE, UART_SIZE } from '../memory/memory-map.js';
+import { CLINT_BASE, CLINT_SIZE, DOORBELL_BASE, DOORBELL_SIZE, HV_SERVICES_BASE, HV_SERVICES_SIZE, PLIC_BASE, PLIC_SIZE, RAM_BASE, TEST_DEVICE_BASE, TEST_DEVICE_SIZE, UART_BASE, UART_SIZE } from '../memory/memory-map.js';
 import { ReservationTable } from '../memory/reservation-table.js';
 import { VCPU_HV_STATUS, type SystemTables } from './system-tables.js';
 
@@ -19,6 +21,8 @@ export interface VcpuEvents {
   yield(vcpu: number): void;
   /** Another vCPU's software interrupt or timer changed: wake whoever may run it. */
   poke(vcpu: number): void;
+  /** A channel endpoint rang its peer's doorbell (PLIC source `irq` of VM `peerVm`). */
+  ring(channel: number, endpoint: number, peerVm: number, irq: number): void;
 }
 
 /**
@@ -50,10 +54,22 @@ export function buildVcpu(tables: SystemTables, vcpu: number, events: VcpuEvents
     get value() { return tables.vcpuNum(vcpu, VCPU_HV_STATUS); },
     set value(status: number) { tables.setVcpuNum(vcpu, VCPU_HV_STATUS, status); },
   });
+  const plic = new Plic(tables.plics[vmIndex], (target) => events.poke(vm.firstVcpu + target));
+  const ends = channelEnds(tables, vmIndex);
+  const doorbells = new Doorbells(ends.map(({ channel, end, peer }) => ({
+    base: end.address,
+    size: channel.size,
+    writable: end.writable,
+    irq: end.irq,
+    ring: () => events.ring(channel.index, end.index, peer.vm, peer.irq),
+    received: () => tables.doorbells[channel.index * 2 + peer.index],
+  })));
   const bus = new Bus([
     { base: TEST_DEVICE_BASE, size: TEST_DEVICE_SIZE, device: test },
     { base: CLINT_BASE, size: CLINT_SIZE, device: clint },
     { base: HV_SERVICES_BASE, size: HV_SERVICES_SIZE, device: services },
+    { base: DOORBELL_BASE, size: DOORBELL_SIZE, device: doorbells },
+    { base: PLIC_BASE, size: PLIC_SIZE, device: plic },
     { base: UART_BASE, size: UART_SIZE, device: new Uart16550(uartState) },
   ]);
   hart = new Hart(local, {
@@ -64,7 +80,22 @@ export function buildVcpu(tables: SystemTables, vcpu: number, events: VcpuEvents
     pageFlags: new Uint8Array(tables.buffers.pageFlags),
     reservations: new ReservationTable(tables.buffers.reservations),
     bus,
+    windows: ends.map(({ channel, end }) => ({ base: end.address, size: channel.size, physOffset: channel.physicalBase, writable: end.writable })),
     onWatchedStore: () => false,
   });
   return hart;
+}
+
+/** The channel endpoints that belong to a VM, each with its peer. */
+function channelEnds(tables: SystemTables, vm: number) {
+  return tables.layout.channels.flatMap((c, index) => {
+    const mine = c.endpoints.findIndex((e) => e.vm === vm);
+    if (mine < 0) return [];
+    const peer = 1 - mine;
+    return [{
+      channel: { index, size: c.size, physicalBase: c.physicalBase },
+      end: { ...c.endpoints[mine], index: mine },
+      peer: { ...c.endpoints[peer], index: peer },
+    }];
+  });
 }

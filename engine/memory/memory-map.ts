@@ -28,3 +28,7 @@ export const PAGE_SIZE = 1 << PAGE_SHIFT;
 /** Largest RAM that fits between RAM_BASE and the top of the 32-bit space. */
 export const MAX_RAM_BYTES = 0x8000_0000;
 export const DEFAULT_RAM_BYTES = 256 * 1024 * 1024;
+
+/** Per-VM doorbell device of the inter-VM channels. */
+export const DOORBELL_BASE = 0x0410_0000;
+export const DOORBELL_SIZE = 0x1000;

@@ -15,6 +15,28 @@ export interface Bounds {
   max: number;
 }
 
+/** Assert the invariant that a scenario without problems has no invalid field (and no missing required one). */
+export function valid<T>(value: T | Invalid): T {
+  if (value === INVALID) throw new Error('scenario validation: an invalid field was not reported');
+  return value;
+}
+
+/** Like valid, and the field was given (or defaulted). */
+export function present<T>(value: T | undefined | Invalid): T {
+  if (value === undefined) throw new Error('scenario validation: a missing field was not reported');
+  return valid(value);
+}
+
+/** The value, or undefined when it is absent or invalid (rules that need it are then skipped). */
+export function known<T>(value: T | undefined | Invalid): T | undefined {
+  return value === INVALID ? undefined : value;
+}
+
+/** "0x100000..0x1fffff": the inclusive range of [start, end). */
+export function hexRange(start: number, end: number): string {
+  return `${hex(start)}..${hex(end - 1)}`;
+}
+
 /** Collects problem lines in the order they are found. */
 export class Problems {
   readonly lines: string[] = [];
@@ -131,6 +153,29 @@ export class ObjectReader {
     });
   }
 
+  /**
+   * A guest-physical address in whole 4 KiB pages: an integer, or a string of 0x-hex digits such as
+   * "0x90000000" (no size units: an address is not a size).
+   */
+  address<R extends boolean = false>(key: string, bounds: Bounds, required?: R): Read<number, R> {
+    return this.read(key, required, (value) => {
+      const address =
+        typeof value === 'string' ? parseAddress(value) : typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+      const got = `(got ${describeValue(value)})`;
+      if (address === undefined) return this.problem(key, `must be an address such as "0x90000000" ${got}`);
+      if (address < bounds.min || address > bounds.max) return this.problem(key, `must be an address from ${hex(bounds.min)} to ${hex(bounds.max)} ${got}`);
+      if (address % PAGE_SIZE !== 0) return this.problem(key, `must be 4 KiB aligned ${got}`);
+      return address;
+    });
+  }
+
+  /** A string matching `pattern`; `rule` says in words what it must be ("a lowercase letter followed by …"). */
+  matching<R extends boolean = false>(key: string, pattern: RegExp, rule: string, required?: R): Read<string, R> {
+    return this.read(key, required, (value) =>
+      typeof value === 'string' && pattern.test(value) ? value : this.problem(key, `must be ${rule} (got ${describeValue(value)})`),
+    );
+  }
+
   string<R extends boolean = false>(key: string, length: Bounds, required?: R): Read<string, R> {
     return this.read(key, required, (value) => {
       if (typeof value === 'string' && value.length >= length.min && value.length <= length.max) return value;
@@ -170,7 +215,15 @@ export class ObjectReader {
 }
 
 function countRange({ min, max }: Bounds): string {
-  return max === Infinity ? `at least ${min}` : `${min} to ${max}`;
+  if (max === Infinity) return `at least ${min}`;
+  if (min === max) return `${min}`;
+  return min === 0 ? `at most ${max}` : `${min} to ${max}`;
+}
+
+/** "0x90000000" (surrounding spaces allowed, as in sizes); undefined for anything else. */
+function parseAddress(text: string): number | undefined {
+  const match = /^\s*(0x[0-9a-f]+)\s*$/i.exec(text);
+  return match === null ? undefined : Number(match[1]);
 }
 
 function integerRange({ min, max }: Bounds): string {

@@ -1,7 +1,7 @@
-// Where partitions live: VM RAM in physical memory, partitioned vCPUs on cores, time windows on cores.
+// Where partitions live: VM RAM and channel windows in physical memory, partitioned vCPUs on cores, time windows on cores.
 
 import { PAGE_SIZE } from '../memory/memory-map.js';
-import { formatSize, hex, plural, type Problems } from './fields.js';
+import { formatSize, hexRange, plural, type Problems } from './fields.js';
 
 export interface PartitionRequest {
   ramBytes: number;
@@ -9,66 +9,134 @@ export interface PartitionRequest {
   physicalBase?: number;
 }
 
+export interface ChannelWindowRequest {
+  size: number;
+  /** Explicit byte offset in physical memory; allocated first-fit, after the partitions, when absent. */
+  physicalBase?: number;
+}
+
+/** Physical bases by VM and by channel (undefined entries are ones whose request was invalid). */
+export interface MemoryPlacement {
+  partitions: (number | undefined)[];
+  windows: (number | undefined)[];
+}
+
+interface Taken {
+  start: number;
+  end: number;
+}
+
 /**
- * The physical base of every requested partition (undefined entries are VMs whose RAM was invalid),
- * or undefined when they cannot all be placed. Explicit bases stay where they are; the others go,
- * in VM order, into the lowest free page-aligned range that holds them.
+ * Where every partition and channel window lives in physical memory, or undefined when they cannot
+ * all be placed (undefined requests are VMs or channels whose sizes were invalid). Explicit bases,
+ * of partitions and of windows alike, stay where they are; then the other partitions, in VM order,
+ * and after them the other windows, in channel order, go into the lowest free page-aligned range
+ * that holds them.
  */
-export function placePartitions(
+export function placeMemory(
   problems: Problems,
-  requests: readonly (PartitionRequest | undefined)[],
+  partitions: readonly (PartitionRequest | undefined)[],
+  windows: readonly (ChannelWindowRequest | undefined)[],
   memoryBytes: number | undefined,
-): (number | undefined)[] | undefined {
+): MemoryPlacement | undefined {
   const before = problems.lines.length;
   if (memoryBytes !== undefined) {
-    const total = requests.reduce((sum, r) => sum + (r?.ramBytes ?? 0), 0);
-    if (total > memoryBytes) {
-      problems.add('vms', `partitions need ${formatSize(total)} but memory is ${formatSize(memoryBytes)}`);
+    const partitionBytes = partitions.reduce((sum, r) => sum + (r?.ramBytes ?? 0), 0);
+    const windowBytes = windows.reduce((sum, r) => sum + (r?.size ?? 0), 0);
+    if (partitionBytes > memoryBytes) {
+      problems.add('vms', `partitions need ${formatSize(partitionBytes)} but memory is ${formatSize(memoryBytes)}`);
+    } else if (partitionBytes + windowBytes > memoryBytes) {
+      problems.add(
+        'channels',
+        `partitions (${formatSize(partitionBytes)}) and channel windows (${formatSize(windowBytes)}) ` +
+          `need ${formatSize(partitionBytes + windowBytes)} but memory is ${formatSize(memoryBytes)}`,
+      );
     }
   }
 
-  const taken: { start: number; end: number }[] = [];
-  requests.forEach((request, i) => {
+  const taken: Taken[] = [];
+  partitions.forEach((request, i) => {
     if (request?.physicalBase === undefined) return;
     const start = request.physicalBase;
     const end = start + request.ramBytes;
     if (memoryBytes !== undefined && end > memoryBytes) {
       problems.add(
         `vms[${i}].physicalBase`,
-        `partition ${range(start, end)} ends past the end of physical memory (${formatSize(memoryBytes)})`,
+        `partition ${hexRange(start, end)} ends past the end of physical memory (${formatSize(memoryBytes)})`,
       );
     }
-    requests.forEach((other, j) => {
+    partitions.forEach((other, j) => {
       if (j <= i || other?.physicalBase === undefined) return;
       const otherEnd = other.physicalBase + other.ramBytes;
       if (start < otherEnd && other.physicalBase < end) {
-        problems.add(`vms[${i}].physicalBase`, `partition ${range(start, end)} overlaps vms[${j}] (${range(other.physicalBase, otherEnd)})`);
+        problems.add(`vms[${i}].physicalBase`, `partition ${hexRange(start, end)} overlaps vms[${j}] (${hexRange(other.physicalBase, otherEnd)})`);
+      }
+    });
+    taken.push({ start, end });
+  });
+
+  windows.forEach((request, i) => {
+    if (request?.physicalBase === undefined) return;
+    const start = request.physicalBase;
+    const end = start + request.size;
+    const path = `channels[${i}].physicalBase`;
+    if (memoryBytes !== undefined && end > memoryBytes) {
+      problems.add(path, `window ${hexRange(start, end)} ends past the end of physical memory (${formatSize(memoryBytes)})`);
+    }
+    partitions.forEach((partition, j) => {
+      if (partition?.physicalBase === undefined) return;
+      const partitionEnd = partition.physicalBase + partition.ramBytes;
+      if (start < partitionEnd && partition.physicalBase < end) {
+        problems.add(path, `window ${hexRange(start, end)} overlaps vms[${j}] (${hexRange(partition.physicalBase, partitionEnd)})`);
+      }
+    });
+    windows.forEach((other, j) => {
+      if (j <= i || other?.physicalBase === undefined) return;
+      const otherEnd = other.physicalBase + other.size;
+      if (start < otherEnd && other.physicalBase < end) {
+        problems.add(path, `window ${hexRange(start, end)} overlaps channels[${j}] (${hexRange(other.physicalBase, otherEnd)})`);
       }
     });
     taken.push({ start, end });
   });
   if (problems.lines.length > before || memoryBytes === undefined) return undefined;
 
-  const bases = requests.map((request) => request?.physicalBase);
-  requests.forEach((request, i) => {
+  const partitionBases = partitions.map((request) => request?.physicalBase);
+  partitions.forEach((request, i) => {
     if (request === undefined || request.physicalBase !== undefined) return;
     const base = firstFit(taken, request.ramBytes, memoryBytes);
     if (base === undefined) {
       problems.add(
         `vms[${i}].ram`,
         `no free ${formatSize(request.ramBytes)} range is left in physical memory (${formatSize(memoryBytes)}) ` +
-          'between the partitions with an explicit physicalBase',
+          `between the ${windows.some((w) => w?.physicalBase !== undefined) ? 'partitions and channel windows' : 'partitions'} with an explicit physicalBase`,
       );
       return;
     }
-    bases[i] = base;
+    partitionBases[i] = base;
     taken.push({ start: base, end: base + request.ramBytes });
   });
-  return problems.lines.length > before ? undefined : bases;
+  if (problems.lines.length > before) return undefined;
+
+  const windowBases = windows.map((request) => request?.physicalBase);
+  windows.forEach((request, i) => {
+    if (request === undefined || request.physicalBase !== undefined) return;
+    const base = firstFit(taken, request.size, memoryBytes);
+    if (base === undefined) {
+      problems.add(
+        `channels[${i}].size`,
+        `no free ${formatSize(request.size)} range is left in physical memory (${formatSize(memoryBytes)}) after placing the partitions`,
+      );
+      return;
+    }
+    windowBases[i] = base;
+    taken.push({ start: base, end: base + request.size });
+  });
+  return problems.lines.length > before ? undefined : { partitions: partitionBases, windows: windowBases };
 }
 
 /** The lowest page-aligned start of `bytes` free bytes below `limit`, given the taken ranges. */
-function firstFit(taken: readonly { start: number; end: number }[], bytes: number, limit: number): number | undefined {
+function firstFit(taken: readonly Taken[], bytes: number, limit: number): number | undefined {
   const sorted = [...taken].sort((a, b) => a.start - b.start);
   let candidate = 0;
   for (const r of sorted) {
@@ -80,11 +148,6 @@ function firstFit(taken: readonly { start: number; end: number }[], bytes: numbe
 
 function alignUp(value: number): number {
   return Math.ceil(value / PAGE_SIZE) * PAGE_SIZE;
-}
-
-/** "0x100000..0x1fffff": the inclusive range of [start, end). */
-function range(start: number, end: number): string {
-  return `${hex(start)}..${hex(end - 1)}`;
 }
 
 export interface VcpuRequest {

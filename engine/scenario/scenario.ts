@@ -82,6 +82,33 @@ export interface VmConfig {
   autostart: boolean;
 }
 
+export type ChannelAccess = 'rw' | 'ro';
+
+/** One side of a channel: where the window appears in a VM, and the doorbell interrupt it receives. */
+export interface ChannelEndpoint {
+  /** Index into Scenario.vms; the two endpoints of a channel are in different VMs. */
+  vmIndex: number;
+  /**
+   * Guest-physical address of the window in that VM: 4 KiB aligned, the whole window below 2^32,
+   * overlapping neither the VM's RAM, nor a device of GUEST_DEVICES, nor another window of the VM.
+   */
+  address: number;
+  /** False ("ro"): the VM may only read the window. */
+  writable: boolean;
+  /** PLIC source (1..95, never UART_IRQ = 10) on which the VM receives the peer's doorbell; unique within the VM. */
+  irq: number;
+}
+
+/** A shared-memory window between two VMs, with a doorbell interrupt each way. */
+export interface ChannelConfig {
+  name: string;
+  /** Bytes of the window: whole 4 KiB pages, 4 KiB..64 MiB. */
+  size: number;
+  /** Byte offset of the window in physical memory: 4 KiB aligned, overlapping no partition and no other window. */
+  physicalBase: number;
+  endpoints: [ChannelEndpoint, ChannelEndpoint];
+}
+
 export interface Scenario {
   name: string;
   description?: string;
@@ -91,6 +118,8 @@ export interface Scenario {
   timing: Timing;
   scheduler: SchedulerConfig;
   vms: VmConfig[];
+  /** Inter-VM channels in file order; [] when the scenario has none. */
+  channels: ChannelConfig[];
 }
 
 /** The largest cycle count a scenario may name: cycle arithmetic stays exact in a double. */
@@ -117,6 +146,12 @@ export const SCENARIO_LIMITS = {
   period: { min: 1, max: MAX_CYCLES },
   faultLimit: { min: 0, max: 1000 },
   watchdog: { min: 1000, max: MAX_CYCLES },
+  channels: { min: 0, max: 64 },
+  channelSize: { min: PAGE_SIZE, max: 64 * 1024 * 1024 },
+  /** The lowest and highest page a window may start at (it must also end at or below 2^32). */
+  channelAddress: { min: 0, max: 2 ** 32 - PAGE_SIZE },
+  /** PLIC sources of QEMU virt's PLIC; UART_IRQ (10) is taken. */
+  channelIrq: { min: 1, max: 95 },
 } as const;
 
 export const SCENARIO_DEFAULTS = {
@@ -127,6 +162,11 @@ export const SCENARIO_DEFAULTS = {
   priority: 0,
   onFault: { policy: 'halt', limit: 3 } satisfies FaultHandling,
   autostart: true,
+  channelAccess: 'rw' satisfies ChannelAccess,
 } as const;
 
 export const VM_NAME_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
+/** Channel names follow the VM name rule; they are unique among channels (a channel may share a VM's name). */
+export const CHANNEL_NAME_PATTERN = VM_NAME_PATTERN;
+/** What VM_NAME_PATTERN and CHANNEL_NAME_PATTERN accept, in words. */
+export const NAME_RULE = 'a lowercase letter followed by up to 31 lowercase letters, digits or "-"';

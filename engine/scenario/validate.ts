@@ -2,10 +2,12 @@
 
 import { ElfError, parseElf, type ElfImage } from '../loader/elf.js';
 import { RAM_BASE } from '../memory/memory-map.js';
-import { describeValue, formatSize, hex, INVALID, ObjectReader, plural, Problems, type Invalid } from './fields.js';
+import { completeChannel, readChannels, windowRequests } from './channels.js';
+import { describeValue, formatSize, hex, INVALID, known, ObjectReader, plural, present, Problems, valid, type Invalid } from './fields.js';
 import { findJsonSyntaxError } from './json-syntax.js';
-import { checkWindows, placePartitions, placeVcpus, type WindowRequest } from './placement.js';
+import { checkWindows, placeMemory, placeVcpus, type WindowRequest } from './placement.js';
 import {
+  NAME_RULE,
   SCENARIO_DEFAULTS as DEFAULTS,
   SCENARIO_LIMITS as LIMITS,
   VM_NAME_PATTERN,
@@ -20,7 +22,7 @@ import {
 } from './scenario.js';
 
 /** The fields each object of the format accepts; scenarios/scenario.schema.json lists the same. */
-export const SCENARIO_FIELDS = ['$schema', 'name', 'description', 'cores', 'memory', 'timing', 'scheduler', 'vms'] as const;
+export const SCENARIO_FIELDS = ['$schema', 'name', 'description', 'cores', 'memory', 'timing', 'scheduler', 'vms', 'channels'] as const;
 export const TIMING_FIELDS = ['mode', 'quantum', 'frequency'] as const;
 export const SCHEDULER_FIELDS = ['policy', 'preemptionBound', 'switchCost', 'majorFrame', 'windows'] as const;
 export const WINDOW_FIELDS = ['core', 'vm', 'offset', 'duration'] as const;
@@ -98,9 +100,15 @@ export function validateScenario(json: unknown, source: ScenarioSource): Scenari
   const usable = <T>(pick: (vm: VmDraft) => T | Invalid): (T | undefined)[] => vms.map((vm) => (vm === INVALID ? undefined : known(pick(vm))));
 
   checkUniqueNames(problems, vms);
-  const bases = placePartitions(
+  const channels = readChannels(
+    problems,
+    root,
+    vmItems === INVALID ? undefined : usable((vm) => (vm.name === INVALID ? INVALID : { name: vm.name, ramBytes: known(vm.ramBytes) })),
+  );
+  const memory = placeMemory(
     problems,
     usable((vm) => (vm.ramBytes === INVALID || vm.physicalBase === INVALID ? INVALID : { ramBytes: vm.ramBytes, physicalBase: vm.physicalBase })),
+    windowRequests(channels),
     known(memoryBytes),
   );
   const placements =
@@ -136,7 +144,8 @@ export function validateScenario(json: unknown, source: ScenarioSource): Scenari
       memoryBytes: present(memoryBytes),
       timing: valid(timing),
       scheduler: normalizeScheduler(valid(scheduler), windowVms),
-      vms: vms.map((draft, i) => completeVm(valid(draft), present(present(bases)[i]), placements?.[i] ?? [], coreCount)),
+      vms: vms.map((draft, i) => completeVm(valid(draft), present(present(memory).partitions[i]), placements?.[i] ?? [], coreCount)),
+      channels: channels.map((draft, i) => completeChannel(draft, present(present(memory).windows[i]))),
     },
   };
 }
@@ -316,15 +325,7 @@ function readVm(
 }
 
 function readVmName(vm: ObjectReader): string | Invalid {
-  if (!vm.require('name')) return INVALID;
-  const name = vm.get('name');
-  if (typeof name !== 'string' || !VM_NAME_PATTERN.test(name)) {
-    return vm.problem(
-      'name',
-      `must be a lowercase letter followed by up to 31 lowercase letters, digits or "-" (got ${describeValue(name)})`,
-    );
-  }
-  return name;
+  return vm.matching('name', VM_NAME_PATTERN, NAME_RULE, true);
 }
 
 function readAffinity(problems: Problems, vm: ObjectReader, cores: number | undefined | Invalid): number[] | undefined | Invalid {
@@ -432,22 +433,6 @@ function completeVm(draft: VmDraft, physicalBase: number, placement: number[], c
 }
 
 // ---- helpers --------------------------------------------------------------------------------
-
-/** Assert the invariant that a scenario without problems has no invalid field (and no missing required one). */
-function valid<T>(value: T | Invalid): T {
-  if (value === INVALID) throw new Error('scenario validation: an invalid field was not reported');
-  return value;
-}
-
-function present<T>(value: T | undefined | Invalid): T {
-  if (value === undefined) throw new Error('scenario validation: a missing field was not reported');
-  return valid(value);
-}
-
-/** The value, or undefined when it is absent or invalid (rules that need it are then skipped). */
-function known<T>(value: T | undefined | Invalid): T | undefined {
-  return value === INVALID ? undefined : value;
-}
 
 function range(count: number): number[] {
   return Array.from({ length: count }, (_, i) => i);

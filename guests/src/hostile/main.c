@@ -231,7 +231,7 @@ int main(int hartid, const void *fdt)
         probe_every_kind(0xfffffffcu);
 
     /* Between devices: debug area, unused, PLIC (not modelled), past the UART, flash, PCI on QEMU. */
-    static const uint32_t gaps[] = { 0x00000004u, 0x01000000u, 0x0c000000u, 0x10000100u, 0x20000000u, 0x40000000u };
+    static const uint32_t gaps[] = { 0x00000004u, 0x01000000u, 0x0c600000u, 0x10000100u, 0x20000000u, 0x40000000u };
     for (unsigned i = 0; i < sizeof gaps / sizeof gaps[0]; i++)
         probe_every_kind(gaps[i]);
 

@@ -2,7 +2,9 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SCENARIO_DEFAULTS, SCENARIO_LIMITS } from '../../../engine/scenario/scenario.js';
+import { CHANNEL_ACCESS, CHANNEL_FIELDS, ENDPOINT_FIELDS } from '../../../engine/scenario/channels.js';
+import { UART_IRQ } from '../../../engine/scenario/guest-map.js';
+import { CHANNEL_NAME_PATTERN, SCENARIO_DEFAULTS, SCENARIO_LIMITS, VM_NAME_PATTERN } from '../../../engine/scenario/scenario.js';
 import {
   FAULT_POLICIES,
   MAX_WINDOWS,
@@ -32,6 +34,8 @@ const schema = JSON.parse(readFileSync(new URL('../../../scenarios/scenario.sche
 const root = schema.properties!;
 const vm = schema.$defs.vm.properties!;
 const window = schema.$defs.window.properties!;
+const channel = schema.$defs.channel.properties!;
+const endpoint = schema.$defs.endpoint.properties!;
 
 const keys = (node: SchemaNode | undefined): string[] => Object.keys(node?.properties ?? {}).sort();
 const sorted = (list: readonly string[]): string[] => [...list].sort();
@@ -62,6 +66,11 @@ describe('scenarios/scenario.schema.json', () => {
     expect(keys(schema.$defs.window)).toEqual(sorted(WINDOW_FIELDS));
     expect(keys(schema.$defs.vm)).toEqual(sorted(VM_FIELDS));
     expect(keys(vm.onFault)).toEqual(sorted(ON_FAULT_FIELDS));
+    expect(keys(schema.$defs.channel)).toEqual(sorted(CHANNEL_FIELDS));
+    expect(keys(schema.$defs.endpoint)).toEqual(sorted(ENDPOINT_FIELDS));
+    expect(root.vms.items?.$ref).toBe('#/$defs/vm');
+    expect(root.channels.items?.$ref).toBe('#/$defs/channel');
+    expect(channel.endpoints.items?.$ref).toBe('#/$defs/endpoint');
   });
 
   it('requires the fields the validator requires', () => {
@@ -74,12 +83,19 @@ describe('scenarios/scenario.schema.json', () => {
     expect(sorted(schema.$defs.vm.required ?? [])).toEqual(sorted(vmRequired));
     expect(root.scheduler.required).toEqual(['policy']);
     expect(sorted(schema.$defs.window.required ?? [])).toEqual(sorted(WINDOW_FIELDS));
+    const channelRequired = missing({ ...baseScenario(), channels: [{}] }).map((path) => path.replace('channels[0].', ''));
+    expect(sorted(schema.$defs.channel.required ?? [])).toEqual(sorted(channelRequired));
+    const endpointRequired = missing({ ...baseScenario(), channels: [{ name: 'c', size: 4096, endpoints: [{}, {}] }] })
+      .filter((path) => path.startsWith('channels[0].endpoints[0].'))
+      .map((path) => path.replace('channels[0].endpoints[0].', ''));
+    expect(sorted(schema.$defs.endpoint.required ?? [])).toEqual(sorted(endpointRequired));
   });
 
   it('has the same choices, bounds and defaults as the validator', () => {
     expect(root.timing.properties!.mode.enum).toEqual(TIMING_MODES);
     expect(root.scheduler.properties!.policy.enum).toEqual(SCHEDULER_POLICIES);
     expect(vm.onFault.properties!.policy.enum).toEqual(FAULT_POLICIES);
+    expect(endpoint.access.enum).toEqual(CHANNEL_ACCESS);
 
     const bounded: [SchemaNode, { min: number; max: number }][] = [
       [root.cores, SCENARIO_LIMITS.cores],
@@ -101,11 +117,20 @@ describe('scenarios/scenario.schema.json', () => {
       [vm.onFault.properties!.limit, SCENARIO_LIMITS.faultLimit],
       [vm.watchdog, SCENARIO_LIMITS.watchdog],
       [vm.affinity.items!, { min: 0, max: SCENARIO_LIMITS.cores.max - 1 }],
+      [channel.size, SCENARIO_LIMITS.channelSize],
+      [channel.physicalBase, SCENARIO_LIMITS.physicalBase],
+      [endpoint.address, SCENARIO_LIMITS.channelAddress],
+      [endpoint.irq, SCENARIO_LIMITS.channelIrq],
     ];
     for (const [node, bounds] of bounded) expect({ min: node.minimum, max: node.maximum }).toEqual(bounds);
     expect([root.name.minLength, root.name.maxLength]).toEqual([SCENARIO_LIMITS.nameLength.min, SCENARIO_LIMITS.nameLength.max]);
     expect([root.vms.minItems, root.vms.maxItems]).toEqual([SCENARIO_LIMITS.vms.min, SCENARIO_LIMITS.vms.max]);
     expect(root.scheduler.properties!.windows.maxItems).toBe(MAX_WINDOWS);
+    expect([root.channels.minItems, root.channels.maxItems]).toEqual([SCENARIO_LIMITS.channels.min, SCENARIO_LIMITS.channels.max]);
+    expect([channel.endpoints.minItems, channel.endpoints.maxItems]).toEqual([2, 2]);
+    expect(endpoint.irq.not).toEqual({ const: UART_IRQ });
+    expect(vm.name.pattern).toBe(VM_NAME_PATTERN.source);
+    expect(channel.name.pattern).toBe(CHANNEL_NAME_PATTERN.source);
 
     expect(root.timing.properties!.mode.default).toBe(SCENARIO_DEFAULTS.timing.mode);
     expect(root.timing.properties!.quantum.default).toBe(SCENARIO_DEFAULTS.timing.quantum);
@@ -117,6 +142,17 @@ describe('scenarios/scenario.schema.json', () => {
     expect(vm.onFault.properties!.policy.default).toBe(SCENARIO_DEFAULTS.onFault.policy);
     expect(vm.onFault.properties!.limit.default).toBe(SCENARIO_DEFAULTS.onFault.limit);
     expect(vm.autostart.default).toBe(SCENARIO_DEFAULTS.autostart);
+    expect(endpoint.access.default).toBe(SCENARIO_DEFAULTS.channelAccess);
+  });
+
+  it('accepts the same address strings as the validator', () => {
+    const strings = (schema.$defs.address.anyOf as SchemaNode[]).find((node) => node.type === 'string')!;
+    const pattern = new RegExp(strings.pattern as string);
+    for (const text of ['0x90000000', '0X9000A000', ' 0x1000 ', '0x0', '2G', '4096', '0x', '-0x1000', '0x9000_0000']) {
+      const json = { ...baseScenario(), channels: [{ name: 'c', size: 4096, endpoints: [{ vm: 'alpha', address: text, irq: 1 }, { vm: 'beta', address: 0x9000_0000, irq: 1 }] }] };
+      const rejected = validateScenario(json, SOURCE).errors.some((e) => e.includes('must be an address such as'));
+      expect(pattern.test(text), text).toBe(!rejected);
+    }
   });
 
   it('describes every field and allows no others anywhere', () => {

@@ -44,6 +44,7 @@ describe('a valid scenario', () => {
         },
         expect.objectContaining({ name: 'beta', ramBytes: 2 * MiB, physicalBase: MiB, affinity: [0, 1] }),
       ],
+      channels: [],
     });
     expect(scenario?.vms[0].image.segments).toHaveLength(2);
   });
