@@ -59,6 +59,8 @@ export interface SystemSnapshot {
   wallSeconds: number;
   vms: VmSnapshot[];
   cores: { time: number; busy: number }[];
+  /** Per channel: doorbells each endpoint rang (endpoint order as in the scenario). */
+  channels: { name: string; doorbells: [number, number] }[];
 }
 
 export interface SystemOptions {
@@ -368,6 +370,7 @@ export class System {
       virtualSeconds: time / this.layout.frequency,
       wallSeconds: (performance.now() - this.wallStart) / 1000,
       cores: Array.from({ length: this.layout.cores }, (_, c) => ({ time: t.coreNum(c, CORE_TIME), busy: t.coreNum(c, CORE_BUSY) })),
+      channels: this.layout.channels.map((c, i) => ({ name: c.name, doorbells: [t.doorbells[2 * i], t.doorbells[2 * i + 1]] })),
       vms: this.layout.vms.map((vm, i) => {
         const latency = LatencyHistogram.create();
         let instructions = 0, interrupts = 0, violations = 0;
