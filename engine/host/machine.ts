@@ -145,9 +145,15 @@ export class Machine {
   async run(): Promise<MachineExit> {
     const timer = setInterval(() => this.poll(), POLL_MS);
     let parkedPolls = 0;
+    let lastWakes = '';
     this.poll = () => {
       this.drainOutput();
-      parkedPolls = this.allParked() && !this.inputCanInterrupt() ? parkedPolls + 1 : 0;
+      // A hart woken by another stays "parked" until its thread runs again: only a machine whose
+      // wake-ups have all stopped moving is deadlocked.
+      const wakes = Array.from({ length: this.harts }, (_, h) => this.control.wakeSequence(h)).join(',');
+      const moved = wakes !== lastWakes;
+      lastWakes = wakes;
+      parkedPolls = this.allParked() && !moved && !this.inputCanInterrupt() ? parkedPolls + 1 : 0;
       if (parkedPolls >= 3) {
         this.stopMessage = 'every hart is waiting in WFI for an interrupt that can never arrive';
         this.control.requestExit(ExitKind.Host, 1, 0);
