@@ -1,7 +1,5 @@
 // The bare machine: physical memory, QEMU-virt devices and one worker thread per hart, run to its exit.
 
-import type { Worker } from 'node:worker_threads';
-import { wrap, releaseProxy, type Remote } from 'comlink';
 import { CoreControl, ExitKind, HartCommand, HartStatus } from '../cores/core-control.js';
 import { describeCause } from '../cores/trap-cause.js';
 import { ClintState } from '../devices/clint.js';
@@ -13,9 +11,8 @@ import { DEFAULT_RAM_BYTES, RAM_BASE } from '../memory/memory-map.js';
 import { createPageFlags, createPhysicalMemory } from '../memory/physical-memory.js';
 import { ReservationTable } from '../memory/reservation-table.js';
 import type { CoreWorker, HartSnapshot } from './core-worker.js';
-import { nodeEndpoint } from './node-endpoint.js';
 import { driveUartLine, type BoardBuffers, type BoardConfig } from './virt-board.js';
-import { startWorker } from './worker-entry.js';
+import { callWorker, startWorkerHandle, stopWorkers, type WorkerHandle } from './worker-handle.js';
 
 export const MAX_HARTS = 64;
 const POLL_MS = 10;
@@ -39,12 +36,7 @@ export type MachineExit =
   | { kind: 'deadlock'; message: string }
   | { kind: 'crash'; hart: number; message: string };
 
-interface CoreHandle {
-  worker: Worker;
-  remote: Remote<CoreWorker>;
-  /** Rejects when the worker dies, so no call to it can hang. */
-  death: Promise<never>;
-}
+type CoreHandle = WorkerHandle<CoreWorker>;
 
 const hex = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
 
@@ -119,26 +111,16 @@ export class Machine {
     };
     const config: BoardConfig = { ramBytes: this.ramBytes, ...(tohost !== undefined ? { tohost } : {}) };
     for (let hart = 0; hart < this.harts; hart++) {
-      const worker = startWorker('core-worker');
-      const death = new Promise<never>((_, reject) => {
-        worker.once('error', (error) => {
-          this.crash ??= { hart, message: `hart ${hart}: core worker crashed: ${error.message}` };
-          reject(new Error(this.crash.message));
-        });
-        worker.once('exit', (code) => {
-          if (!this.disposed) this.crash ??= { hart, message: `hart ${hart}: core worker exited unexpectedly (code ${code})` };
-          reject(new Error(`hart ${hart}: core worker exited`));
-          this.control.requestExit(ExitKind.Host, 0, hart);
-        });
-      });
-      death.catch(() => undefined);
-      this.cores.push({ worker, remote: wrap<CoreWorker>(nodeEndpoint(worker)), death });
+      this.cores.push(startWorkerHandle<CoreWorker>('core-worker', `hart ${hart}: core`, (message) => {
+        this.crash ??= { hart, message };
+        this.control.requestExit(ExitKind.Host, 0, hart);
+      }, () => this.disposed));
     }
     await Promise.all(this.cores.map((core, hart) => this.call(core, core.remote.init(hart, buffers, config, this.image.entry, this.fdtAddress))));
   }
 
   private call<T>(core: CoreHandle, promise: Promise<T>): Promise<T> {
-    return Promise.race([promise, core.death]);
+    return callWorker(core, promise);
   }
 
   /** Runs every hart until the guest exits, a hart fails, or stop() is called. */
@@ -326,7 +308,6 @@ export class Machine {
   /** Terminates the worker threads. */
   async dispose(): Promise<void> {
     this.disposed = true;
-    for (const core of this.cores) core.remote[releaseProxy]();
-    await Promise.all(this.cores.map((core) => core.worker.terminate()));
+    await stopWorkers(this.cores);
   }
 }

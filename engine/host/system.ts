@@ -1,8 +1,6 @@
 // The engine API of the hypervisor: load a scenario, run its VMs on core workers, drive their
 // lifecycle, sample metrics and stream events. The CLI, the monitor and the tests all use this.
 
-import type { Worker } from 'node:worker_threads';
-import { releaseProxy, wrap, type Remote } from 'comlink';
 import { describeCause } from '../cores/trap-cause.js';
 import type { CoreEnd } from '../hypervisor/core-runner.js';
 import { planSystem, type VmBootImage } from '../hypervisor/layout.js';
@@ -18,8 +16,7 @@ import { LatencyHistogram, type LatencyHistogramJson } from '../metrics/latency-
 import type { TraceRecord } from '../metrics/trace-ring.js';
 import type { Scenario } from '../scenario/scenario.js';
 import type { HvCoreWorker } from './hv-core-worker.js';
-import { nodeEndpoint } from './node-endpoint.js';
-import { startWorker } from './worker-entry.js';
+import { callWorker, startWorkerHandle, stopWorkers, type WorkerHandle } from './worker-handle.js';
 
 const POLL_MS = 10;
 
@@ -93,11 +90,7 @@ const TRACE_KIND_NAMES: Record<number, TraceEntry['kind']> = {
   [TraceKind.Exit]: 'exit', [TraceKind.Ready]: 'ready', [TraceKind.Reset]: 'reset',
 };
 
-interface CoreHandle {
-  worker: Worker;
-  remote: Remote<HvCoreWorker>;
-  death: Promise<never>;
-}
+type CoreHandle = WorkerHandle<HvCoreWorker>;
 
 export class System {
   readonly layout: SystemLayout;
@@ -139,23 +132,13 @@ export class System {
 
   private async spawn(): Promise<void> {
     for (let core = 0; core < this.layout.cores; core++) {
-      const worker = startWorker('hv-core-worker');
-      const death = new Promise<never>((_, reject) => {
-        worker.once('error', (error) => {
-          this.failure ??= `core ${core}: worker crashed: ${error.message}`;
-          reject(new Error(this.failure));
-        });
-        worker.once('exit', (code) => {
-          if (!this.disposed) this.failure ??= `core ${core}: worker exited unexpectedly (code ${code})`;
-          reject(new Error(`core ${core}: worker exited`));
-          this.tables.setCommand(SystemCommand.Stop);
-        });
-      });
-      death.catch(() => undefined);
-      this.cores.push({ worker, remote: wrap<HvCoreWorker>(nodeEndpoint(worker)), death });
+      this.cores.push(startWorkerHandle<HvCoreWorker>('hv-core-worker', `core ${core}:`, (message) => {
+        this.failure ??= message;
+        this.tables.setCommand(SystemCommand.Stop);
+      }, () => this.disposed));
     }
     const duration = this.options.durationCycles ?? 0;
-    await Promise.all(this.cores.map((c, core) => Promise.race([c.remote.init(core, this.layout, this.tables.buffers, this.bootImages, duration), c.death])));
+    await Promise.all(this.cores.map((c, core) => callWorker(c, c.remote.init(core, this.layout, this.tables.buffers, this.bootImages, duration))));
   }
 
   vmNames(): string[] {
@@ -178,7 +161,7 @@ export class System {
       if (vm.autostart) this.boot(i, now, 'started');
     });
     this.tables.setCommand(SystemCommand.Run);
-    this.running = Promise.all(this.cores.map((c) => Promise.race([c.remote.run(), c.death])));
+    this.running = Promise.all(this.cores.map((c) => callWorker(c, c.remote.run())));
     const timer = setInterval(() => this.poll(), POLL_MS);
     try {
       await this.running.catch(() => undefined);
@@ -403,7 +386,6 @@ export class System {
   async dispose(): Promise<void> {
     this.disposed = true;
     this.tables.setCommand(SystemCommand.Stop);
-    for (const core of this.cores) core.remote[releaseProxy]();
-    await Promise.all(this.cores.map((c) => c.worker.terminate()));
+    await stopWorkers(this.cores);
   }
 }
