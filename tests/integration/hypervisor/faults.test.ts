@@ -1,6 +1,7 @@
 // Fault policies: a VM that faults fatally is restarted up to its limit, then halted; others run on.
 
 import { describe, expect, it } from 'vitest';
+import { System } from '../../../engine/host/system.js';
 import { guest, runScenario, scenario } from './run-scenario.js';
 
 describe('fault policies', () => {
@@ -41,5 +42,22 @@ describe('fault policies', () => {
     expect(run.consoles.failing).toBe('fail: exiting with code 7\nfail: exiting with code 7\n');
     expect(run.snapshot.vms[1].state).toBe('exited');
     expect(run.failed).toEqual(['failing']);
+  });
+});
+
+describe('a core worker that dies', () => {
+  it('is reported as one line instead of hanging the system', async () => {
+    const system = await System.create(scenario({
+      name: 'crash', cores: 2, memory: '4M', scheduler: { policy: 'partitioned' },
+      vms: [{ name: 'a', guest: guest('spin'), ram: '1M' }, { name: 'b', guest: guest('spin'), ram: '1M' }],
+    }));
+    try {
+      const running = system.run();
+      // Kill a core's thread from outside, as a crash would.
+      void (system as unknown as { cores: { worker: { terminate(): Promise<number> } }[] }).cores[1].worker.terminate();
+      await expect(running).rejects.toThrow(/^core 1: worker exited unexpectedly \(code 1\)$/);
+    } finally {
+      await system.dispose();
+    }
   });
 });
