@@ -30,4 +30,19 @@ describe('inter-VM channels', () => {
       expect(run.consoles.outsider).toMatch(/hostile: (\d+) probes, \1 faults, 0 leaks/);
     });
   }
+
+  it('streams 100,000 checksummed messages from one VM to another across cores: none lost, duplicated, reordered or corrupted', async () => {
+    const run = await runScenario(scenario({
+      name: 'stream', cores: 2, memory: '16M', scheduler: { policy: 'partitioned' },
+      vms: [{ name: 'producer', guest: guest('ipc-stream'), ram: '1M' }, { name: 'consumer', guest: guest('ipc-stream'), ram: '1M' }],
+      channels: [{ name: 'stream', size: '64K', endpoints: [{ vm: 'producer', address: '0x90000000', irq: 32 }, { vm: 'consumer', address: '0x90000000', irq: 32 }] }],
+    }));
+    expect(run.consoles.producer).toContain('ipc-stream: sent 100000 messages\n');
+    expect(run.consoles.consumer).toContain('ipc-stream: 100000 messages, 0 lost, 0 duplicated, 0 reordered, 0 corrupted\n');
+    expect(run.snapshot.vms.map((v) => v.state)).toEqual(['exited', 'exited']);
+    // Notification suppression: far fewer doorbells than messages.
+    const [producerRang] = run.snapshot.channels[0].doorbells;
+    expect(producerRang).toBeGreaterThan(0);
+    expect(producerRang).toBeLessThan(10_000);
+  });
 });
