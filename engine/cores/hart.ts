@@ -38,7 +38,6 @@ const INTERRUPT_PRIORITY = [11, 3, 7, 9, 1, 5];
 export const CONTEXT_WORDS = 84;
 export const CONTEXT_NUMBERS = 8;
 /** Word offsets inside a saved context that schedulers read without loading it. */
-export const CONTEXT_PC = 32;
 export const CONTEXT_MIE = 35;
 export const CONTEXT_MIP_SOFT = 36;
 export const CONTEXT_MTIME_OFFSET = 4; // in the numbers

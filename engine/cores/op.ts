@@ -28,7 +28,3 @@ export const DISCARD_REGISTER = 32;
 export function pack(op: Op, rd: number, rs1: number, rs2: number, length: 2 | 4): number {
   return op | ((rd === 0 ? DISCARD_REGISTER : rd) << 8) | (rs1 << 14) | (rs2 << 19) | (length << 24);
 }
-
-export function packedOp(packed: number): Op {
-  return packed & 0xff;
-}
