@@ -30,6 +30,7 @@ interface WindowView {
 
 /** Placeholder for "no decoded page cached" that keeps the page variable monomorphic. */
 const EMPTY_PAGE = new Int32Array(4096);
+const EMPTY_FLAGS = new Uint8Array(1);
 
 /** Interrupt priority order of the privileged spec: MEI, MSI, MTI, SEI, SSI, STI. */
 const INTERRUPT_PRIORITY = [11, 3, 7, 9, 1, 5];
@@ -322,6 +323,13 @@ export class Hart {
     let n = budget;
     let trapped = 0;
     this.endSlice = false;
+    // The first shared window (an inter-VM channel) gets a fast path too, on the RAM path's miss side.
+    const win = this.windows[0];
+    const winBase = win === undefined ? 0 : win.base | 0;
+    const winSize = win === undefined ? 0 : win.size;
+    const winI32 = win === undefined ? EMPTY_PAGE : win.i32;
+    const winStorable = win !== undefined && win.writable;
+    const winFlags = win === undefined ? EMPTY_FLAGS : this.memory.pageFlags.subarray(win.physOffset >>> PAGE_SHIFT);
     // The decoded page the pc is in; `pageStart` is its guest address (odd = none cached).
     let page: Int32Array = EMPTY_PAGE;
     let pageStart = 1;
@@ -369,6 +377,9 @@ export class Hart {
           const a = (((x[(w >>> 14) & 31] + imm) | 0) - ramBase | 0) >>> 0;
           if (a < ramSize && (a & 3) === 0) {
             x[(w >>> 8) & 63] = i32[a >>> 2];
+          } else if (((((x[(w >>> 14) & 31] + imm) | 0) - winBase | 0) >>> 0) < winSize && ((x[(w >>> 14) & 31] + imm) & 3) === 0) {
+            // Atomics, so a guest spinning on a word the peer writes always sees the new value.
+            x[(w >>> 8) & 63] = Atomics.load(winI32, ((((x[(w >>> 14) & 31] + imm) | 0) - winBase | 0) >>> 0) >>> 2);
           } else {
             this.sliceCycles = budget - n - 1;
             const v = this.loadSlow((x[(w >>> 14) & 31] + imm) | 0, 4, true);
@@ -416,6 +427,9 @@ export class Hart {
           const a = (((x[(w >>> 14) & 31] + imm) | 0) - ramBase | 0) >>> 0;
           if (a < ramSize && (a & 3) === 0 && flags[a >>> PAGE_SHIFT] === 0) {
             i32[a >>> 2] = x[(w >>> 19) & 31];
+          } else if (winStorable && ((((x[(w >>> 14) & 31] + imm) | 0) - winBase | 0) >>> 0) < winSize && ((x[(w >>> 14) & 31] + imm) & 3) === 0 &&
+            winFlags[((((x[(w >>> 14) & 31] + imm) | 0) - winBase | 0) >>> 0) >>> PAGE_SHIFT] === 0) {
+            Atomics.store(winI32, ((((x[(w >>> 14) & 31] + imm) | 0) - winBase | 0) >>> 0) >>> 2, x[(w >>> 19) & 31]);
           } else {
             this.sliceCycles = budget - n - 1;
             this.storeSlow((x[(w >>> 14) & 31] + imm) | 0, 4, x[(w >>> 19) & 31]);
