@@ -46,3 +46,21 @@ describe('inter-VM channels', () => {
     expect(producerRang).toBeLessThan(10_000);
   });
 });
+
+describe('a doorbell storm', () => {
+  it('is counted, and a real-time VM sharing the core and the channel misses no deadline', async () => {
+    const run = await runScenario(scenario({
+      name: 'storm', cores: 1, memory: '8M', scheduler: { policy: 'fixed-priority' },
+      vms: [
+        { name: 'storm', guest: guest('doorbell-storm'), ram: '1M', priority: 1 },
+        { name: 'rtos', guest: guest('rt-timer'), ram: '1M', priority: 10 },
+      ],
+      channels: [{ name: 'abused', size: '4K', endpoints: [{ vm: 'storm', address: '0x90000000', irq: 40 }, { vm: 'rtos', address: '0x90000000', irq: 40 }] }],
+    }), { durationCycles: 200_000_000 });
+    expect(run.consoles.storm).toContain('doorbell-storm: rang 1000000 times');
+    expect(run.snapshot.channels[0].doorbells).toEqual([1_000_000, 0]);
+    expect(run.consoles.rtos).toMatch(/rt-timer: n=1000 min=\d+ avg=[\d.]+ max=\d+ misses=0/);
+    expect(run.consoles.rtos).not.toMatch(/misses=[1-9]/);
+    expect(run.snapshot.vms[1].latency.max).toBeLessThanOrEqual(1000);
+  });
+});
