@@ -1,17 +1,16 @@
 // bench:ipc — inter-VM ring throughput (64-byte class messages) and doorbell ping-pong round trips,
 // both VMs on one core and on two; prints a table with the machine it ran on and writes JSON.
 
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { scenarioFromObject } from '../engine/host/scenario-file.js';
 import { System } from '../engine/host/system.js';
 import type { Scenario } from '../engine/scenario/scenario.js';
-import { validateScenario } from '../engine/scenario/validate.js';
 import { describeMachine, machineInfo } from './machine-info.js';
 
 const STREAM_MESSAGES = 1_000_000;
 
 function scenario(json: object): Scenario {
-  const { scenario: s, errors } = validateScenario(json, { baseDir: process.cwd(), resolve: (b, r) => resolve(b, r), readFile: (p) => readFileSync(p) });
+  const { scenario: s, errors } = scenarioFromObject(json, process.cwd());
   if (s === undefined) throw new Error(errors.join('\n'));
   return s;
 }

@@ -2,17 +2,16 @@
 // hypervisor's overhead on a CPU-bound guest; prints a table with the machine it ran on.
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { Machine } from '../engine/host/machine.js';
+import { scenarioFromObject } from '../engine/host/scenario-file.js';
 import { System, type SystemSnapshot } from '../engine/host/system.js';
 import type { Scenario } from '../engine/scenario/scenario.js';
-import { validateScenario } from '../engine/scenario/validate.js';
 import { describeMachine, machineInfo } from './machine-info.js';
 
 const RT_GUEST = 'guests/bin/rt-timer-fast.elf';
 
 function scenario(json: object): Scenario {
-  const { scenario: s, errors } = validateScenario(json, { baseDir: process.cwd(), resolve: (b, r) => resolve(b, r), readFile: (p) => readFileSync(p) });
+  const { scenario: s, errors } = scenarioFromObject(json, process.cwd());
   if (s === undefined) throw new Error(errors.join('\n'));
   return s;
 }

@@ -23,7 +23,6 @@ const MIE_WRITABLE = 0xaaa; // SSIE MSIE STIE MTIE SEIE MEIE
 const MIDELEG_WRITABLE = MIP_SSIP | MIP_STIP | MIP_SEIP;
 const MIP_WRITABLE = MIP_SSIP | MIP_STIP | MIP_SEIP;
 const MEDELEG_WRITABLE = 0xb3ff; // every exception but ecall from M and the reserved codes
-const COUNTEREN_TM = 1 << 1;
 const TWO_32 = 0x1_0000_0000;
 
 /** Result of a CSR read that is not allowed: the instruction is illegal. */

@@ -262,6 +262,11 @@ export class Hart {
     return this.cycles + this.sliceCycles;
   }
 
+  /** A CLINT write of mtime: this hart's clock keeps running from `value`. */
+  setMtime(value: number): void {
+    this.mtimeOffset += value - this.liveMtime();
+  }
+
   liveMtime(): number {
     return Math.floor((this.cycles + this.sliceCycles) / CYCLES_PER_TICK) + this.mtimeOffset;
   }
@@ -374,15 +379,16 @@ export class Hart {
         case Op.Bgeu: pc = (x[(w >>> 14) & 31] >>> 0) >= (x[(w >>> 19) & 31] >>> 0) ? imm : npc; continue;
 
         case Op.Lw: {
-          const a = (((x[(w >>> 14) & 31] + imm) | 0) - ramBase | 0) >>> 0;
+          const addr = (x[(w >>> 14) & 31] + imm) | 0;
+          const a = (addr - ramBase | 0) >>> 0;
           if (a < ramSize && (a & 3) === 0) {
             x[(w >>> 8) & 63] = i32[a >>> 2];
-          } else if (((((x[(w >>> 14) & 31] + imm) | 0) - winBase | 0) >>> 0) < winSize && ((x[(w >>> 14) & 31] + imm) & 3) === 0) {
+          } else if (((addr - winBase | 0) >>> 0) < winSize && (addr & 3) === 0) {
             // Atomics, so a guest spinning on a word the peer writes always sees the new value.
-            x[(w >>> 8) & 63] = Atomics.load(winI32, ((((x[(w >>> 14) & 31] + imm) | 0) - winBase | 0) >>> 0) >>> 2);
+            x[(w >>> 8) & 63] = Atomics.load(winI32, ((addr - winBase | 0) >>> 0) >>> 2);
           } else {
             this.sliceCycles = budget - n - 1;
-            const v = this.loadSlow((x[(w >>> 14) & 31] + imm) | 0, 4, true);
+            const v = this.loadSlow(addr, 4, true);
             this.sliceCycles = 0;
             if (this.pendingCause >= 0) { pc = this.trapPending(pc, budget - n - 1, trapped++); if (this.trapLoop) break loop; continue; }
             x[(w >>> 8) & 63] = v;
@@ -392,13 +398,14 @@ export class Hart {
           continue;
         }
         case Op.Lh: case Op.Lhu: {
-          const a = (((x[(w >>> 14) & 31] + imm) | 0) - ramBase | 0) >>> 0;
+          const addr = (x[(w >>> 14) & 31] + imm) | 0;
+          const a = (addr - ramBase | 0) >>> 0;
           const signed = (w & 0xff) === Op.Lh;
           if (a < ramSize && (a & 1) === 0) {
             x[(w >>> 8) & 63] = signed ? i16[a >>> 1] : u16[a >>> 1];
           } else {
             this.sliceCycles = budget - n - 1;
-            const v = this.loadSlow((x[(w >>> 14) & 31] + imm) | 0, 2, signed);
+            const v = this.loadSlow(addr, 2, signed);
             this.sliceCycles = 0;
             if (this.pendingCause >= 0) { pc = this.trapPending(pc, budget - n - 1, trapped++); if (this.trapLoop) break loop; continue; }
             x[(w >>> 8) & 63] = v;
@@ -408,13 +415,14 @@ export class Hart {
           continue;
         }
         case Op.Lb: case Op.Lbu: {
-          const a = (((x[(w >>> 14) & 31] + imm) | 0) - ramBase | 0) >>> 0;
+          const addr = (x[(w >>> 14) & 31] + imm) | 0;
+          const a = (addr - ramBase | 0) >>> 0;
           const signed = (w & 0xff) === Op.Lb;
           if (a < ramSize) {
             x[(w >>> 8) & 63] = signed ? i8[a] : u8[a];
           } else {
             this.sliceCycles = budget - n - 1;
-            const v = this.loadSlow((x[(w >>> 14) & 31] + imm) | 0, 1, signed);
+            const v = this.loadSlow(addr, 1, signed);
             this.sliceCycles = 0;
             if (this.pendingCause >= 0) { pc = this.trapPending(pc, budget - n - 1, trapped++); if (this.trapLoop) break loop; continue; }
             x[(w >>> 8) & 63] = v;
@@ -424,15 +432,15 @@ export class Hart {
           continue;
         }
         case Op.Sw: {
-          const a = (((x[(w >>> 14) & 31] + imm) | 0) - ramBase | 0) >>> 0;
+          const addr = (x[(w >>> 14) & 31] + imm) | 0;
+          const a = (addr - ramBase | 0) >>> 0;
           if (a < ramSize && (a & 3) === 0 && flags[a >>> PAGE_SHIFT] === 0) {
             i32[a >>> 2] = x[(w >>> 19) & 31];
-          } else if (winStorable && ((((x[(w >>> 14) & 31] + imm) | 0) - winBase | 0) >>> 0) < winSize && ((x[(w >>> 14) & 31] + imm) & 3) === 0 &&
-            winFlags[((((x[(w >>> 14) & 31] + imm) | 0) - winBase | 0) >>> 0) >>> PAGE_SHIFT] === 0) {
-            Atomics.store(winI32, ((((x[(w >>> 14) & 31] + imm) | 0) - winBase | 0) >>> 0) >>> 2, x[(w >>> 19) & 31]);
+          } else if (winStorable && ((addr - winBase | 0) >>> 0) < winSize && (addr & 3) === 0 && winFlags[((addr - winBase | 0) >>> 0) >>> PAGE_SHIFT] === 0) {
+            Atomics.store(winI32, ((addr - winBase | 0) >>> 0) >>> 2, x[(w >>> 19) & 31]);
           } else {
             this.sliceCycles = budget - n - 1;
-            this.storeSlow((x[(w >>> 14) & 31] + imm) | 0, 4, x[(w >>> 19) & 31]);
+            this.storeSlow(addr, 4, x[(w >>> 19) & 31]);
             this.sliceCycles = 0;
             pageStart = 1; // the store may have invalidated decoded code
             if (this.pendingCause >= 0) { pc = this.trapPending(pc, budget - n - 1, trapped++); if (this.trapLoop) break loop; continue; }
@@ -442,12 +450,13 @@ export class Hart {
           continue;
         }
         case Op.Sh: {
-          const a = (((x[(w >>> 14) & 31] + imm) | 0) - ramBase | 0) >>> 0;
+          const addr = (x[(w >>> 14) & 31] + imm) | 0;
+          const a = (addr - ramBase | 0) >>> 0;
           if (a < ramSize && (a & 1) === 0 && flags[a >>> PAGE_SHIFT] === 0) {
             u16[a >>> 1] = x[(w >>> 19) & 31];
           } else {
             this.sliceCycles = budget - n - 1;
-            this.storeSlow((x[(w >>> 14) & 31] + imm) | 0, 2, x[(w >>> 19) & 31]);
+            this.storeSlow(addr, 2, x[(w >>> 19) & 31]);
             this.sliceCycles = 0;
             pageStart = 1;
             if (this.pendingCause >= 0) { pc = this.trapPending(pc, budget - n - 1, trapped++); if (this.trapLoop) break loop; continue; }
@@ -457,12 +466,13 @@ export class Hart {
           continue;
         }
         case Op.Sb: {
-          const a = (((x[(w >>> 14) & 31] + imm) | 0) - ramBase | 0) >>> 0;
+          const addr = (x[(w >>> 14) & 31] + imm) | 0;
+          const a = (addr - ramBase | 0) >>> 0;
           if (a < ramSize && flags[a >>> PAGE_SHIFT] === 0) {
             u8[a] = x[(w >>> 19) & 31];
           } else {
             this.sliceCycles = budget - n - 1;
-            this.storeSlow((x[(w >>> 14) & 31] + imm) | 0, 1, x[(w >>> 19) & 31]);
+            this.storeSlow(addr, 1, x[(w >>> 19) & 31]);
             this.sliceCycles = 0;
             pageStart = 1;
             if (this.pendingCause >= 0) { pc = this.trapPending(pc, budget - n - 1, trapped++); if (this.trapLoop) break loop; continue; }

@@ -7,7 +7,7 @@ export const PLIC_SOURCES = 96;
 /** Priorities and thresholds are 3 bits (0..7); 0 never interrupts. */
 export const PLIC_MAX_PRIORITY = 7;
 /** QEMU virt's UART is wired to source 10. */
-export const UART_IRQ = 10;
+export { UART_IRQ } from '../memory/memory-map.js';
 
 const PRIORITY_OFFSET = 0x00_0000;
 const PENDING_OFFSET = 0x00_1000;

@@ -53,7 +53,7 @@ export function buildBoard(hartId: number, buffers: BoardBuffers, config: BoardC
     clintState,
     {
       now: () => BigInt(hart!.liveMtime()),
-      set: (value) => { hart!.mtimeOffset += Number(value) - hart!.liveMtime(); },
+      set: (value) => hart!.setMtime(Number(value)),
     },
     (target) => control.wake(target),
   );

@@ -6,6 +6,7 @@ import { PlicState } from '../devices/plic.js';
 import { UartState, type UartBuffers } from '../devices/uart16550.js';
 import { LatencyHistogram } from '../metrics/latency-histogram.js';
 import { TraceRing } from '../metrics/trace-ring.js';
+import { createPageFlags, createPhysicalMemory } from '../memory/physical-memory.js';
 import { ReservationTable } from '../memory/reservation-table.js';
 import type { VmState } from './vm-state.js';
 
@@ -133,9 +134,10 @@ const nums = (n: number) => new SharedArrayBuffer(Math.max(8, n * 8));
 
 export function createSystemBuffers(layout: SystemLayout): SystemBuffers {
   const vcpus = layout.vms.reduce((sum, vm) => sum + vm.vcpus, 0);
+  const physical = createPhysicalMemory(layout.memoryBytes);
   return {
-    physical: new SharedArrayBuffer(layout.memoryBytes),
-    pageFlags: new SharedArrayBuffer(Math.ceil(layout.memoryBytes / 4096)),
+    physical,
+    pageFlags: createPageFlags(physical),
     reservations: ReservationTable.create(),
     system: ints(SYSTEM_INTS),
     vmInts: ints(layout.vms.length * VM_INTS),

@@ -39,7 +39,7 @@ export function buildVcpu(tables: SystemTables, vcpu: number, events: VcpuEvents
     clintState,
     {
       now: () => BigInt(hart!.liveMtime()),
-      set: (value) => { hart!.mtimeOffset += Number(value) - hart!.liveMtime(); },
+      set: (value) => hart!.setMtime(Number(value)),
     },
     (target) => events.poke(vm.firstVcpu + target),
   );

@@ -8,6 +8,7 @@ import {
   TEST_DEVICE_BASE,
   TEST_DEVICE_SIZE,
   UART_BASE,
+  UART_IRQ,
   UART_SIZE,
 } from '../memory/memory-map.js';
 
@@ -23,7 +24,6 @@ export interface DeviceTreeOptions {
   plic?: boolean;
 }
 
-const UART_IRQ = 10;
 /** The UART input clock QEMU virt advertises (3.6864 MHz). */
 const UART_CLOCK_HZ = 0x384000;
 /** Local interrupt numbers the CLINT drives on each hart's interrupt controller. */

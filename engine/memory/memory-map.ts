@@ -18,6 +18,8 @@ export const PLIC_SIZE = 0x60_0000;
 
 export const UART_BASE = 0x1000_0000;
 export const UART_SIZE = 0x100;
+/** The UART's PLIC interrupt source, as on QEMU virt (also in every VM). */
+export const UART_IRQ = 10;
 
 export const RAM_BASE = 0x8000_0000;
 

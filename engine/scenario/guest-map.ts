@@ -38,8 +38,7 @@ export function guestRam(ramBytes: number): GuestRange {
   return { name: "VM's RAM", base: RAM_BASE, size: ramBytes };
 }
 
-/** The UART's PLIC source in every VM (devices/plic.ts UART_IRQ; engine/scenario may not import devices). */
-export const UART_IRQ = 10;
+export { UART_IRQ } from '../memory/memory-map.js';
 
 /** Windows end at or below the top of the 32-bit guest-physical space. */
 export const ADDRESS_SPACE_END = 2 ** 32;

@@ -1,18 +1,16 @@
 // Builds scenarios inline for tests and runs them on real core workers, collecting consoles and traces.
 
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
+import { scenarioFromObject } from '../../../engine/host/scenario-file.js';
 import { System, type SystemOptions, type SystemSnapshot, type TraceEntry, type SystemEvent } from '../../../engine/host/system.js';
 import type { Scenario } from '../../../engine/scenario/scenario.js';
-import { validateScenario } from '../../../engine/scenario/validate.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** Validates a scenario given as an object; guest paths are relative to the repository root. */
 export function scenario(json: object): Scenario {
-  const result = validateScenario(json, { baseDir: ROOT, resolve: (base, rel) => resolve(base, rel), readFile: (p) => readFileSync(p) });
+  const result = scenarioFromObject(json, ROOT);
   expect(result.errors).toEqual([]);
   return result.scenario!;
 }
