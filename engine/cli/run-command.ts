@@ -19,7 +19,7 @@ and stdin goes to its UART; the exit code is the guest's (test device or HTIF).
 With a scenario: runs its VMs on the hypervisor, prints each VM's console
 prefixed by its name, and ends with a per-VM table (state, instructions, MIPS,
 interrupts, latency, violations, restarts). Exit code 1 when a VM failed against
-its fault policy, 3 when the scenario is invalid.
+its fault policy, 3 when the scenario is invalid or the --json file cannot be written.
 
 scenario options:
   --duration SECONDS     stop after this much virtual time (default: until every VM ended)

@@ -2,7 +2,7 @@
 
 import { loadScenarioFile } from '../host/scenario-file.js';
 import { System, type SystemEvent } from '../host/system.js';
-import { writeTextFile } from '../host/text-file.js';
+import { ReportFileError, writeTextFile } from '../host/text-file.js';
 import { secondsOption, type ParsedArgs } from './args.js';
 import { EXIT_BAD_INPUT } from './exit-codes.js';
 import { Progress } from './progress.js';
@@ -46,7 +46,13 @@ export async function runScenario(path: string, args: ParsedArgs, io: CommandIo)
     for (const [vm, rest] of lines) if (rest.length > 0) io.stdout.write(`[${vm}] ${rest}\n`);
     io.stdout.write(formatScenarioReport(snapshot));
     if (typeof jsonPath === 'string') {
-      await writeTextFile(jsonPath, JSON.stringify({ scenario: scenario.name, ...snapshot, events: system.eventLog(), failed: system.failed() }, null, 2) + '\n');
+      try {
+        await writeTextFile(jsonPath, JSON.stringify({ scenario: scenario.name, ...snapshot, events: system.eventLog(), failed: system.failed() }, null, 2) + '\n');
+      } catch (error) {
+        if (!(error instanceof ReportFileError)) throw error;
+        io.stderr.write(`tessera: ${error.message}\n`);
+        return EXIT_BAD_INPUT;
+      }
     }
     const failed = system.failed();
     if (failed.length > 0) {

@@ -80,4 +80,11 @@ describe('tessera run SCENARIO.json', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toBe("tessera: --harts is for ELF guests; a scenario sets it in its file (see 'tessera --help')\n");
   });
+
+  it('reports an unwritable --json file in one line, after the run and its table', () => {
+    const r = tessera('run', 'scenarios/bare-two-vms.json', '--json', join(scratch, 'missing-folder', 'out.json'));
+    expect(r.code).toBe(3);
+    expect(r.stdout).toMatch(/^bench +exited /m);
+    expect(r.stderr).toBe(`tessera: cannot write ${join(scratch, 'missing-folder', 'out.json')}: no such file\n`);
+  });
 });
