@@ -27,5 +27,22 @@ export function formatScenarioReport(snapshot: SystemSnapshot): string {
     .filter(({ vm }) => vm.latency.count > 0)
     .map(({ vm, i }) => formatCyclictestRow({ thread: i, name: vm.name, priority: vm.priority, interval: 0, act: vm.latency.max, stats: vm.latency }));
   if (latencyRows.length > 0) text += 'interrupt latency, virtual cycles from pending to the first handler instruction:\n' + latencyRows.join('\n') + '\n';
+  if (snapshot.channels.length > 0) text += 'channels (rates per second of wall time; latency in virtual cycles from send to receive):\n' + table(channelRows(snapshot, seconds));
   return text;
+}
+
+function channelRows(snapshot: SystemSnapshot, seconds: number): string[][] {
+  const rows = [['channel', 'flow', 'messages', 'msg/s', 'MB/s', 'depth', 'doorbells', 'suppressed', 'sync', 'lat min', 'avg', 'max', 'p99']];
+  for (const channel of snapshot.channels) {
+    for (const f of channel.flows) {
+      const l = f.latency;
+      const timed = l.count > 0;
+      rows.push([
+        channel.name, `${f.from} -> ${f.to}`, String(f.messages), Math.round(f.messages / seconds).toString(), (f.bytes / seconds / 1e6).toFixed(2),
+        String(f.queueDepth), String(f.doorbellsRung), String(f.doorbellsSuppressed), String(f.syncMessages),
+        timed ? String(l.min) : '-', timed ? l.avg.toFixed(1) : '-', timed ? String(l.max) : '-', timed ? String(l.p99) : '-',
+      ]);
+    }
+  }
+  return rows;
 }

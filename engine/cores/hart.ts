@@ -813,7 +813,8 @@ export class Hart {
       return;
     }
     if ((addr & (size - 1)) === 0 && this.memory.bus.write(addr, size, value)) {
-      this.endSlice = true; // a device write may raise an interrupt or stop the machine
+      // A device write may raise an interrupt or stop the machine, unless the device says it cannot.
+      if (!this.memory.bus.plainStore(addr)) this.endSlice = true;
       return;
     }
     this.fault(TrapCause.StoreAccessFault, addr);

@@ -9,6 +9,8 @@
 //     +0x0C IRQ      (RO) PLIC source on which this VM receives the peer's doorbell
 //     +0x10 RING     (WO) any value: raise the channel's interrupt in the peer VM
 //     +0x14 RECEIVED (RO) doorbells the peer has rung on this channel so far (low 32 bits)
+//     +0x18 SENT_AT  (WO) low 32 bits of the peer's cycle counter when it sent a message this VM
+//                         just received: the hypervisor records the end-to-end latency
 
 import type { AccessSize, MmioDevice } from '../memory/mmio-device.js';
 
@@ -26,6 +28,8 @@ export interface DoorbellChannel {
   ring(): void;
   /** Doorbells received from the peer. */
   received(): number;
+  /** SENT_AT: the send time (low 32 bits of cycles) of a message just received from the peer. */
+  sentAt(cycleLow: number): void;
 }
 
 export class Doorbells implements MmioDevice {
@@ -42,7 +46,7 @@ export class Doorbells implements MmioDevice {
     const channel = offset >= DOORBELL_CHANNEL_BASE ? this.channels[index] : undefined;
     if (channel === undefined) return undefined;
     const register = (offset - DOORBELL_CHANNEL_BASE) % DOORBELL_CHANNEL_STRIDE;
-    return register <= 0x14 ? { channel, register } : undefined;
+    return register <= 0x18 ? { channel, register } : undefined;
   }
 
   read(offset: number, size: AccessSize): number | undefined {
@@ -56,14 +60,22 @@ export class Doorbells implements MmioDevice {
       case 0x08: return c.writable ? 1 : 0;
       case 0x0c: return c.irq;
       case 0x14: return c.received() >>> 0;
-      default: return undefined; // RING is write-only
+      default: return undefined; // RING and SENT_AT are write-only
     }
   }
 
-  write(offset: number, size: AccessSize, _value: number): boolean {
+  write(offset: number, size: AccessSize, value: number): boolean {
     const reg = this.decode(offset, size);
-    if (reg === undefined || reg === 'count' || reg.register !== 0x10) return false;
-    reg.channel.ring();
+    if (reg === undefined || reg === 'count') return false;
+    if (reg.register === 0x10) reg.channel.ring();
+    else if (reg.register === 0x18) reg.channel.sentAt(value >>> 0);
+    else return false;
     return true;
+  }
+
+  /** SENT_AT only records a figure: the vCPU's slice goes on. */
+  plainStore(offset: number): boolean {
+    const reg = this.decode(offset, 4);
+    return reg !== undefined && reg !== 'count' && reg.register === 0x18;
   }
 }

@@ -1,4 +1,4 @@
-// The hypervisor-services device: a VM's identity, yield, watchdog kick, ready report and console, one page of 32-bit registers.
+// The hypervisor-services device: a VM's identity, yield, watchdog kick, ready report, console and synchronous IPC, one page of 32-bit registers.
 
 import type { AccessSize, MmioDevice } from '../memory/mmio-device.js';
 
@@ -14,12 +14,20 @@ export const HvServicesRegister = {
   Ready: 0x028,
   Console: 0x02c,
   Status: 0x030,
+  IpcSend: 0x040,
+  IpcRecv: 0x044,
+  IpcCall: 0x048,
+  IpcReply: 0x04c,
+  IpcLength: 0x050,
+  IpcRegisters: 0x060,
   Name: 0x100,
 } as const;
 
 /** "TSHV" in little-endian byte order. */
 export const HV_SERVICES_MAGIC = 0x5648_5354;
-export const HV_SERVICES_VERSION = 1;
+export const HV_SERVICES_VERSION = 2;
+/** Message registers of synchronous IPC (IPC_MR0..IPC_MR7). */
+export const HV_IPC_REGISTERS = 8;
 /** Bytes of the NAME window; a VM name of this many bytes has no terminating NUL. */
 export const HV_NAME_BYTES = 32;
 /** STATUS values: 0 ok, or a negated errno. */
@@ -50,6 +58,19 @@ export interface HvServicesHandlers {
   onReady(code: number): void;
   /** CONSOLE: one byte for the VM's console. */
   onConsole(byte: number): void;
+  /** Synchronous IPC; without it the IPC registers are not decoded. */
+  ipc?: HvIpcHandlers;
+}
+
+/** The hypervisor's synchronous IPC for one vCPU: its message registers and the four operations. */
+export interface HvIpcHandlers {
+  register(index: number): number;
+  setRegister(index: number, value: number): void;
+  length(): number;
+  /** false when `count` is above HV_IPC_REGISTERS. */
+  setLength(count: number): boolean;
+  /** SEND (0), RECV (1), CALL (2) or REPLY (3) on the VM's channel `channel`; sets STATUS itself, now or when the wait ends. */
+  operate(op: number, channel: number): void;
 }
 
 /**
@@ -64,7 +85,9 @@ export interface HvStatusCell {
  * One instance per vCPU. Only aligned 4-byte accesses to a defined register in its direction
  * (reads of RO, writes of WO) are decoded; anything else is an access fault and changes nothing,
  * STATUS included. Every decoded write sets STATUS: 0 when its argument was valid and the handler
- * was called, HV_STATUS_EINVAL (and no handler call) when not. Never throws on a guest access.
+ * was called, HV_STATUS_EINVAL (and no handler call) when not; the exceptions are the IPC message
+ * registers (plain read-write storage) and the IPC operations, whose handler sets STATUS itself
+ * (possibly later, when a blocked vCPU resumes). Never throws on a guest access.
  */
 export class HvServices implements MmioDevice {
   readonly name = 'hv-services';
@@ -110,7 +133,11 @@ export class HvServices implements MmioDevice {
     }
     const nameOffset = offset - HvServicesRegister.Name;
     if (nameOffset >= 0 && nameOffset < HV_NAME_BYTES) return this.nameWords[nameOffset >>> 2];
-    return undefined;
+    const ipc = this.handlers.ipc;
+    if (ipc === undefined) return undefined;
+    if (offset === HvServicesRegister.IpcLength) return ipc.length();
+    const register = ipcRegister(offset);
+    return register === undefined ? undefined : ipc.register(register) >>> 0;
   }
 
   write(offset: number, size: AccessSize, value: number): boolean {
@@ -136,7 +163,31 @@ export class HvServices implements MmioDevice {
         this.handlers.onConsole(argument);
         return true;
     }
-    return false;
+    return this.writeIpc(offset, argument);
+  }
+
+  /** Message registers and IPC_LEN are storage: writing them need not end the vCPU's slice. */
+  plainStore(offset: number): boolean {
+    return this.handlers.ipc !== undefined && (offset === HvServicesRegister.IpcLength || ipcRegister(offset) !== undefined);
+  }
+
+  private writeIpc(offset: number, argument: number): boolean {
+    const ipc = this.handlers.ipc;
+    if (ipc === undefined) return false;
+    if (offset >= HvServicesRegister.IpcSend && offset <= HvServicesRegister.IpcReply) {
+      ipc.operate((offset - HvServicesRegister.IpcSend) >>> 2, argument);
+      return true;
+    }
+    if (offset === HvServicesRegister.IpcLength) {
+      if (!ipc.setLength(argument)) return this.reject();
+      this.status.value = HV_STATUS_OK;
+      return true;
+    }
+    const register = ipcRegister(offset);
+    if (register === undefined) return false;
+    // Register writes are plain stores: they leave STATUS alone, like RAM would.
+    ipc.setRegister(register, argument);
+    return true;
   }
 
   /** A decoded write with a bad argument: the store completes, the guest learns why from STATUS. */
@@ -144,6 +195,11 @@ export class HvServices implements MmioDevice {
     this.status.value = HV_STATUS_EINVAL;
     return true;
   }
+}
+
+function ipcRegister(offset: number): number | undefined {
+  const index = (offset - HvServicesRegister.IpcRegisters) >>> 2;
+  return offset >= HvServicesRegister.IpcRegisters && index < HV_IPC_REGISTERS ? index : undefined;
 }
 
 function decodes(offset: number, size: AccessSize): boolean {

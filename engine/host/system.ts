@@ -15,6 +15,7 @@ import { illegalTransition, TARGET_STATE, VM_STATE_NAMES, VmState, type Lifecycl
 import { LatencyHistogram, type LatencyHistogramJson } from '../metrics/latency-histogram.js';
 import type { TraceRecord } from '../metrics/trace-ring.js';
 import type { Scenario } from '../scenario/scenario.js';
+import { ChannelMetrics, type ChannelSnapshot } from './channel-metrics.js';
 import type { HvCoreWorker } from './hv-core-worker.js';
 import { callWorker, startWorkerHandle, stopWorkers, type WorkerHandle } from './worker-handle.js';
 
@@ -56,8 +57,8 @@ export interface SystemSnapshot {
   wallSeconds: number;
   vms: VmSnapshot[];
   cores: { time: number; busy: number }[];
-  /** Per channel: doorbells each endpoint rang (endpoint order as in the scenario). */
-  channels: { name: string; doorbells: [number, number] }[];
+  /** Per channel: doorbells each endpoint rang (endpoint order as in the scenario) and both flows. */
+  channels: ChannelSnapshot[];
 }
 
 export interface SystemOptions {
@@ -95,6 +96,7 @@ type CoreHandle = WorkerHandle<HvCoreWorker>;
 export class System {
   readonly layout: SystemLayout;
   private readonly tables: SystemTables;
+  private readonly channelMetrics: ChannelMetrics;
   private readonly bootImages: VmBootImage[];
   private readonly cores: CoreHandle[] = [];
   private readonly events: SystemEvent[] = [];
@@ -125,6 +127,7 @@ export class System {
     this.layout = plan.layout;
     this.bootImages = plan.boot;
     this.tables = new SystemTables(this.layout, createSystemBuffers(this.layout));
+    this.channelMetrics = new ChannelMetrics(this.tables);
     this.tables.vcpuInts.fill(0);
     for (let v = 0; v < this.tables.vcpuCount; v++) this.tables.setVcpuInt(v, VCPU_OWNER, -1);
     for (let vm = 0; vm < this.layout.vms.length; vm++) this.tables.setVmInt(vm, VM_STATE, VmState.Created);
@@ -353,7 +356,7 @@ export class System {
       virtualSeconds: time / this.layout.frequency,
       wallSeconds: (performance.now() - this.wallStart) / 1000,
       cores: Array.from({ length: this.layout.cores }, (_, c) => ({ time: t.coreNum(c, CORE_TIME), busy: t.coreNum(c, CORE_BUSY) })),
-      channels: this.layout.channels.map((c, i) => ({ name: c.name, doorbells: [t.doorbells[2 * i], t.doorbells[2 * i + 1]] })),
+      channels: this.channelMetrics.read(),
       vms: this.layout.vms.map((vm, i) => {
         const latency = LatencyHistogram.create();
         let instructions = 0, interrupts = 0, violations = 0;

@@ -11,6 +11,7 @@ import {
 import { FaultKind, TraceKind } from './trace-kinds.js';
 import type { VmBootImage } from './layout.js';
 import { bootPartition } from './partition.js';
+import { IpcBlock, IpcStatus, type IpcOp } from './sync-ipc.js';
 import { buildVcpu } from './vcpu-space.js';
 import { VmState } from './vm-state.js';
 
@@ -23,6 +24,8 @@ const SLEEPING_IDLE = 1;
 const SLEEPING_SYNC = 2;
 /** Idle until its next event at CORE_WAIT_FOR + quantum: others may run up to that time. */
 const SLEEPING_UNTIL = 3;
+/** Polls of another core's progress before sleeping (a few microseconds). */
+const SPIN_POLLS = 300;
 
 export type CoreEnd = 'stopped' | 'paused' | 'ended';
 
@@ -113,8 +116,20 @@ export class CoreRunner {
     const t = this.tables;
     t.setCoreNum(this.core, CORE_WAIT_FOR, time);
     t.setCoreInt(this.core, CORE_SLEEPING, how);
-    if (this.slowestOther() < time) t.sleepCore(this.core, seen, 50);
+    if (this.slowestOther() < time && !this.spinUntil(() => this.slowestOther() >= time, seen)) t.sleepCore(this.core, seen, 50);
     t.setCoreInt(this.core, CORE_SLEEPING, 0);
+  }
+
+  /**
+   * Polls `ready` for a few microseconds before a core goes to sleep: the other core usually catches
+   * up that soon, and a futex sleep and wake-up costs far more than the wait itself.
+   */
+  private spinUntil(ready: () => boolean, seen: number): boolean {
+    const t = this.tables;
+    for (let i = 0; i < SPIN_POLLS; i++) {
+      if (ready() || t.coreInt(this.core, CORE_WAKE) !== seen) return true;
+    }
+    return false;
   }
 
   /** The earliest time among cores that are running (idle sleepers do not hold anyone back). */
@@ -177,7 +192,17 @@ export class CoreRunner {
     const mie = resident ? hart!.mie : words[CONTEXT_MIE];
     const soft = resident ? hart!.mipSoft : words[CONTEXT_MIP_SOFT];
     const timer = this.timerCycle(c.vcpu);
-    c.eligible = !waiting || ((this.lines(c.vcpu, timer) | soft) & mie) !== 0;
+    const interrupted = ((this.lines(c.vcpu, timer) | soft) & mie) !== 0;
+    if (t.ipc.block(c.vcpu) !== IpcBlock.None) {
+      // Blocked in synchronous IPC: an enabled interrupt or a vanished peer ends the wait, as an interrupt ends WFI.
+      const ended = interrupted ? t.ipc.cancel(c.vcpu, IpcStatus.Interrupted) : t.ipc.peerGone(c.vcpu) && t.ipc.cancel(c.vcpu, IpcStatus.PeerGone);
+      if (!ended && t.ipc.block(c.vcpu) !== IpcBlock.None) {
+        c.eligible = false;
+        c.wakeAt = (mie & MIP_MTIP) !== 0 ? timer : Infinity;
+        return;
+      }
+    }
+    c.eligible = !waiting || interrupted;
     c.wakeAt = waiting && (mie & MIP_MTIP) !== 0 ? timer : Infinity;
   }
 
@@ -264,6 +289,7 @@ export class CoreRunner {
     const extSince = t.vcpuNum(v, VCPU_EXT_SINCE);
     hart.mipLines = this.lines(v, timer);
     const start = this.time;
+    t.ipc.resumed(v, start);
     hart.run(Math.max(1, Math.ceil(until - start)));
     if (hart.lastInterrupt >= 0) this.recordLatency(v, hart.lastInterrupt, start, timer, msipSince, extSince);
     this.time = hart.cycles;
@@ -423,6 +449,15 @@ export class CoreRunner {
       const now = this.liveTime() + 1;
       for (let i = 0; i < vm.vcpus; i++) if (t.vcpuNum(vm.firstVcpu + i, VCPU_EXT_SINCE) === 0) t.setVcpuNum(vm.firstVcpu + i, VCPU_EXT_SINCE, now);
       t.wakeAllCores();
+    },
+    sentAt: (flow: number, cycleLow: number) => {
+      // Only a figure, never trusted. Cores' clocks are kept in step only loosely, so a message from
+      // a core that is ahead may look sent in the future: that counts as 0.
+      const age = (Math.floor(this.liveTime()) - cycleLow) | 0;
+      this.tables.channelLatency[flow].record(Math.max(0, age));
+    },
+    ipc: (vcpu: number, op: IpcOp, channel: number, endpoint: number) => {
+      this.tables.ipc.operate(vcpu, op, channel, endpoint, this.liveTime());
     },
     poke: (vcpu: number) => {
       // Remember when a software interrupt became pending (stored + 1; 0 = not pending).

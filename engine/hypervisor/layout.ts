@@ -63,6 +63,7 @@ export function planSystem(scenario: Scenario): SystemPlan {
         physicalBase: c.physicalBase,
         size: c.size,
         endpoints: c.endpoints.map((e) => ({ vm: e.vmIndex, address: e.address, writable: e.writable, irq: e.irq })),
+        ringProducer: c.ringProducer ?? -1,
       })),
     },
   };

@@ -32,6 +32,7 @@ export function bootPartition(tables: SystemTables, vm: number, image: ElfImage,
   tables.uarts[vm].reset();
   tables.plics[vm].reset();
   const clint = tables.clints[vm];
+  tables.ipc.reset(Array.from({ length: layout.vcpus }, (_, i) => layout.firstVcpu + i));
   for (let local = 0; local < layout.vcpus; local++) {
     const vcpu = layout.firstVcpu + local;
     clint.setMsip(local, false);
@@ -57,6 +58,8 @@ export function bootPartition(tables: SystemTables, vm: number, image: ElfImage,
 
 /** Remote disable: every byte of the partition becomes zero. */
 export function wipePartition(tables: SystemTables, vm: number): void {
+  const layout = tables.layout.vms[vm];
+  tables.ipc.reset(Array.from({ length: layout.vcpus }, (_, i) => layout.firstVcpu + i));
   partitionBytes(tables, vm).fill(0);
   tables.addVmInt(vm, VM_GENERATION, 1);
 }

@@ -8,7 +8,8 @@ import { LatencyHistogram } from '../metrics/latency-histogram.js';
 import { TraceRing } from '../metrics/trace-ring.js';
 import { createPageFlags, createPhysicalMemory } from '../memory/physical-memory.js';
 import { ReservationTable } from '../memory/reservation-table.js';
-import type { VmState } from './vm-state.js';
+import { createSyncIpcBuffers, SyncIpc, type SyncIpcBuffers } from './sync-ipc.js';
+import { VmState } from './vm-state.js';
 
 /** What every core needs to know about the system; plain data, sent to workers once. */
 export interface SystemLayout {
@@ -33,6 +34,8 @@ export interface ChannelLayout {
   physicalBase: number;
   size: number;
   endpoints: { vm: number; address: number; writable: boolean; irq: number }[];
+  /** Endpoint producing a Tessera ring at the window's start, or -1. */
+  ringProducer: number;
 }
 
 export interface VmLayout {
@@ -127,6 +130,9 @@ export interface SystemBuffers {
   plics: SharedArrayBuffer[];
   /** Per channel and endpoint: doorbells rung by that endpoint. */
   doorbells: SharedArrayBuffer;
+  /** Per channel direction (channel * 2 + sending endpoint): end-to-end message latency. */
+  channelLatency: SharedArrayBuffer[];
+  ipc: SyncIpcBuffers;
 }
 
 const ints = (n: number) => new SharedArrayBuffer(Math.max(4, n * 4));
@@ -154,6 +160,8 @@ export function createSystemBuffers(layout: SystemLayout): SystemBuffers {
     clints: layout.vms.map((vm) => ClintState.create(vm.vcpus).buffer),
     plics: layout.vms.map((vm) => PlicState.create(vm.vcpus).buffer),
     doorbells: nums(layout.channels.length * 2),
+    channelLatency: Array.from({ length: layout.channels.length * 2 }, () => LatencyHistogram.create().buffer),
+    ipc: createSyncIpcBuffers(layout.channels.length, vcpus),
   };
 }
 
@@ -174,6 +182,8 @@ export class SystemTables {
   readonly clints: ClintState[];
   readonly plics: PlicState[];
   readonly doorbells: Float64Array;
+  readonly channelLatency: LatencyHistogram[];
+  readonly ipc: SyncIpc;
   /** vCPU index → VM index. */
   readonly vmOf: number[];
 
@@ -194,6 +204,18 @@ export class SystemTables {
     this.plics = buffers.plics.map((b) => PlicState.attach(b));
     this.doorbells = new Float64Array(buffers.doorbells);
     this.vmOf = layout.vms.flatMap((vm, i) => Array.from({ length: vm.vcpus }, () => i));
+    this.channelLatency = buffers.channelLatency.map((b) => LatencyHistogram.attach(b));
+    this.ipc = new SyncIpc(buffers.ipc, layout.channels.length, {
+      vmOf: (vcpu) => this.vmOf[vcpu],
+      endpointVm: (channel, endpoint) => layout.channels[channel].endpoints[endpoint].vm,
+      alive: (vm) => {
+        const state = this.vmState(vm);
+        return state === VmState.Running || state === VmState.Paused;
+      },
+      setStatus: (vcpu, status) => this.setVcpuNum(vcpu, VCPU_HV_STATUS, status),
+      recordLatency: (slot, cycles) => this.channelLatency[slot].record(cycles),
+      wake: () => this.wakeAllCores(),
+    });
   }
 
   get vcpuCount(): number {

@@ -10,6 +10,7 @@ import { Uart16550 } from '../devices/uart16550.js';
 import { Bus } from '../memory/bus.js';
 import { CLINT_BASE, CLINT_SIZE, DOORBELL_BASE, DOORBELL_SIZE, HV_SERVICES_BASE, HV_SERVICES_SIZE, PLIC_BASE, PLIC_SIZE, RAM_BASE, TEST_DEVICE_BASE, TEST_DEVICE_SIZE, UART_BASE, UART_SIZE } from '../memory/memory-map.js';
 import { ReservationTable } from '../memory/reservation-table.js';
+import { IpcStatus, type IpcOp } from './sync-ipc.js';
 import { VCPU_HV_STATUS, type SystemTables } from './system-tables.js';
 
 /** What a core does when a vCPU's devices ask for the hypervisor. */
@@ -23,6 +24,10 @@ export interface VcpuEvents {
   poke(vcpu: number): void;
   /** A channel endpoint rang its peer's doorbell (PLIC source `irq` of VM `peerVm`). */
   ring(channel: number, endpoint: number, peerVm: number, irq: number): void;
+  /** A VM received a message sent at `cycleLow` (low 32 bits of cycles) on direction `flow` (channel * 2 + sender). */
+  sentAt(flow: number, cycleLow: number): void;
+  /** Synchronous IPC operation `op` by `vcpu` on channel `channel` as endpoint `endpoint`. */
+  ipc(vcpu: number, op: IpcOp, channel: number, endpoint: number): void;
 }
 
 /**
@@ -45,17 +50,29 @@ export function buildVcpu(tables: SystemTables, vcpu: number, events: VcpuEvents
   );
   const test = new SifiveTest({ onExit: (code) => events.exit(vmIndex, code), onReset: () => events.reset(vmIndex) });
   const uartState = tables.uarts[vmIndex];
+  const ends = channelEnds(tables, vmIndex);
+  const ipc = tables.ipc;
   const services = new HvServices({ id: vmIndex, name: vm.name, vcpus: vm.vcpus }, local, {
     onYield: () => events.yield(vcpu),
     onWatchdogKick: () => events.kick(vmIndex),
     onReady: (code) => events.ready(vmIndex, code),
     onConsole: (byte) => { uartState.output.push(byte, 1000); },
+    ipc: {
+      register: (index) => ipc.register(vcpu, index),
+      setRegister: (index, value) => ipc.setRegister(vcpu, index, value),
+      length: () => ipc.length(vcpu),
+      setLength: (count) => ipc.setLength(vcpu, count),
+      operate: (op, channel) => {
+        const end = ends[channel];
+        if (end === undefined) tables.setVcpuNum(vcpu, VCPU_HV_STATUS, IpcStatus.Invalid);
+        else events.ipc(vcpu, op, end.channel.index, end.end.index);
+      },
+    },
   }, {
     get value() { return tables.vcpuNum(vcpu, VCPU_HV_STATUS); },
     set value(status: number) { tables.setVcpuNum(vcpu, VCPU_HV_STATUS, status); },
   });
   const plic = new Plic(tables.plics[vmIndex], (target) => events.poke(vm.firstVcpu + target));
-  const ends = channelEnds(tables, vmIndex);
   const doorbells = new Doorbells(ends.map(({ channel, end, peer }) => ({
     base: end.address,
     size: channel.size,
@@ -63,6 +80,7 @@ export function buildVcpu(tables: SystemTables, vcpu: number, events: VcpuEvents
     irq: end.irq,
     ring: () => events.ring(channel.index, end.index, peer.vm, peer.irq),
     received: () => tables.doorbells[channel.index * 2 + peer.index],
+    sentAt: (cycleLow) => events.sentAt(channel.index * 2 + peer.index, cycleLow),
   })));
   const bus = new Bus([
     { base: TEST_DEVICE_BASE, size: TEST_DEVICE_SIZE, device: test },

@@ -41,6 +41,12 @@ export class Bus {
     const m = this.find(addr >>> 0, size);
     return m !== undefined && m.device.write((addr >>> 0) - m.base, size, value);
   }
+
+  /** True when a write to `addr` is a plain store to its device (see MmioDevice.plainStore). */
+  plainStore(addr: number): boolean {
+    const m = this.find(addr >>> 0, 1);
+    return m !== undefined && m.device.plainStore !== undefined && m.device.plainStore((addr >>> 0) - m.base);
+  }
 }
 
 function hex(n: number): string {

@@ -13,4 +13,9 @@ export interface MmioDevice {
   read(offset: number, size: AccessSize): number | undefined;
   /** Writes the low `size` bytes of `value`; returns false when the access is not decoded. */
   write(offset: number, size: AccessSize, value: number): boolean;
+  /**
+   * True when a write at `offset` only stores a value (it can raise no interrupt and change no other
+   * state), so the hart need not end its time slice after it. Absent: every write ends the slice.
+   */
+  plainStore?(offset: number): boolean;
 }

@@ -14,7 +14,7 @@ import {
 } from './scenario.js';
 
 /** The fields each object of a channel accepts; scenarios/scenario.schema.json lists the same. */
-export const CHANNEL_FIELDS = ['name', 'size', 'physicalBase', 'endpoints'] as const;
+export const CHANNEL_FIELDS = ['name', 'size', 'physicalBase', 'endpoints', 'ring'] as const;
 export const ENDPOINT_FIELDS = ['vm', 'address', 'access', 'irq'] as const;
 export const CHANNEL_ACCESS: readonly ChannelAccess[] = ['rw', 'ro'];
 
@@ -39,6 +39,8 @@ export interface ChannelDraft {
   physicalBase: number | undefined | Invalid;
   /** Exactly two when valid. */
   endpoints: EndpointDraft[] | Invalid;
+  /** The endpoint that produces the window's Tessera ring; undefined: no ring named. */
+  ring: 0 | 1 | undefined | Invalid;
 }
 
 /**
@@ -70,20 +72,22 @@ export function completeChannel(draft: ChannelDraft, physicalBase: number): Chan
     (e): ChannelEndpoint => ({ vmIndex: valid(e.vmIndex), address: valid(e.address), writable: valid(e.writable), irq: valid(e.irq) }),
   );
   if (endpoints.length !== 2) throw new Error('scenario validation: a channel without two endpoints was not reported');
-  return { name: valid(draft.name), size: valid(draft.size), physicalBase, endpoints: [endpoints[0], endpoints[1]] };
+  const ring = valid(draft.ring);
+  return { name: valid(draft.name), size: valid(draft.size), physicalBase, endpoints: [endpoints[0], endpoints[1]], ...(ring === undefined ? {} : { ringProducer: ring }) };
 }
 
 // ---- one channel ------------------------------------------------------------------------------
 
 function readChannel(problems: Problems, item: unknown, index: number, vms: readonly (ChannelVm | undefined)[] | undefined): ChannelDraft {
   const channel = ObjectReader.open(problems, item, `channels[${index}]`, CHANNEL_FIELDS);
-  if (channel === INVALID) return { name: INVALID, size: INVALID, physicalBase: INVALID, endpoints: INVALID };
+  if (channel === INVALID) return { name: INVALID, size: INVALID, physicalBase: INVALID, endpoints: INVALID, ring: INVALID };
   const name = channel.matching('name', CHANNEL_NAME_PATTERN, NAME_RULE, true);
   const size = channel.size('size', LIMITS.channelSize, true);
   const physicalBase = channel.size('physicalBase', LIMITS.physicalBase);
 
+  const ringVm = channel.string('ring', { min: 1, max: Infinity });
   const items = channel.array('endpoints', { min: 2, max: 2 }, 'endpoints', true);
-  if (items === INVALID) return { name, size, physicalBase, endpoints: INVALID };
+  if (items === INVALID) return { name, size, physicalBase, endpoints: INVALID, ring: ringVm === undefined ? undefined : INVALID };
   const endpoints = items.map((endpoint, k) => readEndpoint(problems, endpoint, `${channel.pathOf('endpoints')}[${k}]`, vms));
   const [first, second] = endpoints;
   if (first.vmIndex !== INVALID && first.vmIndex === second.vmIndex) {
@@ -92,7 +96,18 @@ function readChannel(problems: Problems, item: unknown, index: number, vms: read
     problems.add(`channels[${index}].endpoints[1].vm`, `${JSON.stringify(vmName)} is already endpoints[0]: a channel joins two different VMs`);
     second.vmIndex = INVALID;
   }
-  return { name, size, physicalBase, endpoints };
+  return { name, size, physicalBase, endpoints, ring: ringProducer(channel, ringVm, endpoints, vms) };
+}
+
+/** `ring` names the VM that produces the window's ring: it must be one of the two endpoints. */
+function ringProducer(channel: ObjectReader, ringVm: string | undefined | Invalid, endpoints: EndpointDraft[], vms: readonly (ChannelVm | undefined)[] | undefined): 0 | 1 | undefined | Invalid {
+  if (ringVm === undefined || ringVm === INVALID) return ringVm;
+  const names = endpoints.map((e) => (e.vmIndex === INVALID ? undefined : vms?.[e.vmIndex]?.name));
+  const index = names.indexOf(ringVm);
+  if (index === 0 || index === 1) return index;
+  // An endpoint whose VM was not recognised has its own error already.
+  if (names.some((n) => n === undefined)) return INVALID;
+  return channel.problem('ring', `${JSON.stringify(ringVm)} is not an endpoint of this channel (${names.map((n) => JSON.stringify(n)).join(' or ')})`);
 }
 
 function readEndpoint(problems: Problems, item: unknown, path: string, vms: readonly (ChannelVm | undefined)[] | undefined): EndpointDraft {

@@ -179,7 +179,8 @@ export class ObjectReader {
   string<R extends boolean = false>(key: string, length: Bounds, required?: R): Read<string, R> {
     return this.read(key, required, (value) => {
       if (typeof value === 'string' && value.length >= length.min && value.length <= length.max) return value;
-      return this.problem(key, `must be a string of ${countRange(length)} characters (got ${describeValue(value)})`);
+      const what = length.min === 1 && length.max === Infinity ? 'a non-empty string' : `a string of ${countRange(length)} characters`;
+      return this.problem(key, `must be ${what} (got ${describeValue(value)})`);
     });
   }
 

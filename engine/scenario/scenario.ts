@@ -107,6 +107,11 @@ export interface ChannelConfig {
   /** Byte offset of the window in physical memory: 4 KiB aligned, overlapping no partition and no other window. */
   physicalBase: number;
   endpoints: [ChannelEndpoint, ChannelEndpoint];
+  /**
+   * The endpoint (0 or 1) that produces a Tessera ring (guests/include/tessera-ring.h) at the start
+   * of the window; the hypervisor then reports the ring's messages, bytes and depth. Absent: none.
+   */
+  ringProducer?: 0 | 1;
 }
 
 export interface Scenario {

@@ -14,6 +14,9 @@
 #define DOORBELL_CH_IRQ      0x0cu               /* RO  PLIC source of the peer's doorbell */
 #define DOORBELL_CH_RING     0x10u               /* WO  any value: interrupt the peer */
 #define DOORBELL_CH_RECEIVED 0x14u               /* RO  doorbells the peer rang on this channel */
+#define DOORBELL_CH_SENT_AT  0x18u               /* WO  low 32 bits of the peer's cycle counter when it
+                                                        sent a message just received: the hypervisor
+                                                        records the end-to-end latency */
 
 /* QEMU-virt PLIC, context 0 = hart 0's M-mode. */
 #define PLIC_BASE            0x0c000000u
@@ -31,6 +34,12 @@ static inline void doorbell_ring(uint32_t channel)
 {
     __asm__ volatile("fence w, o" ::: "memory"); /* the window's contents before the doorbell */
     *(volatile uint32_t *)(DOORBELL_BASE + DOORBELL_CH(channel) + DOORBELL_CH_RING) = 1;
+}
+
+/* Reports the send time (the sender's rdcycle, low 32 bits) of a message just received; cheap, no exit. */
+static inline void doorbell_sent_at(uint32_t channel, uint32_t sent_at)
+{
+    *(volatile uint32_t *)(DOORBELL_BASE + DOORBELL_CH(channel) + DOORBELL_CH_SENT_AT) = sent_at;
 }
 
 /* Routes a PLIC source to context `ctx` with priority 1 and threshold 0. */

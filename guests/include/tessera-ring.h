@@ -21,10 +21,13 @@
  *          0x40 head          free-running producer index: slots [tail, head) hold published messages
  *          0x44 prod_wake     1: the producer sleeps on a full ring and wants a kick; 0: it does not
  *          0x48 prod_wake_at  the kick is wanted when the consumer's tail moves past this index
+ *          0x4c telemetry     messages, bytes (lo, hi), kicks, suppressed kicks: counters for the
+ *                             hypervisor's metrics, never read by the peer (struct ring_telemetry)
  *   0x080  line 2: written by the consumer only
  *          0x80 tail          free-running consumer index: slots before it are free again
  *          0x84 cons_wake     1: the consumer sleeps on an empty ring and wants a kick; 0: it does not
  *          0x88 cons_wake_at  the kick is wanted when the producer's head moves past this index
+ *          0x8c telemetry     as at 0x4c, for the consumer's releases
  *   0x0c0  slot i (0 <= i < N) at 0xc0 + i * S; slot of index x is x & (N - 1)
  *
  * A message of L bytes (0 <= L <= max_msg) written at index x occupies n = (8 + L + S - 1) / S
@@ -97,14 +100,27 @@
 #define RING_PRODUCER 1
 #define RING_CONSUMER 2
 
+/*
+ * Telemetry: each side copies its counters into its own line after every publish (head or tail
+ * store), for the hypervisor's channel metrics. The peer never reads them; they decide nothing.
+ */
+struct ring_telemetry {
+    uint32_t messages;     /* messages published (producer) or released (consumer), mod 2^32 */
+    uint32_t bytes_lo, bytes_hi;
+    uint32_t kicks;        /* publishes that rang the peer's doorbell */
+    uint32_t suppressed;   /* publishes that did not (the peer was not waiting) */
+};
+
 /* The shared header (the first RING_SLOTS_OFFSET bytes of the window). */
 struct ring_shared {
     uint32_t magic, version, slot_count, slot_size, slots_offset, max_msg, check;
     uint32_t reserved0[9];
     uint32_t head, prod_wake, prod_wake_at;       /* producer's line, 0x40 */
-    uint32_t reserved1[13];
+    struct ring_telemetry prod_telemetry;         /* 0x4c */
+    uint32_t reserved1[8];
     uint32_t tail, cons_wake, cons_wake_at;       /* consumer's line, 0x80 */
-    uint32_t reserved2[13];
+    struct ring_telemetry cons_telemetry;         /* 0x8c */
+    uint32_t reserved2[8];
 };
 
 struct ring_stats {

@@ -109,6 +109,16 @@ static int notify(struct ring *r, const volatile uint32_t *flag, const volatile 
     return 0;
 }
 
+/* Copies the counters into our own line of the window; plain stores, only the monitor reads them. */
+static void publish_telemetry(const struct ring *r, volatile struct ring_telemetry *t)
+{
+    store(&t->messages, r->stats.messages);
+    store(&t->bytes_lo, (uint32_t)r->stats.bytes);
+    store(&t->bytes_hi, (uint32_t)(r->stats.bytes >> 32));
+    store(&t->kicks, r->stats.kicks);
+    store(&t->suppressed, r->stats.suppressed);
+}
+
 int ring_init(struct ring *r, void *window, size_t window_bytes, uint32_t slot_size)
 {
     clear_private(r);
@@ -249,7 +259,9 @@ int ring_publish(struct ring *r)
     FENCE_RELEASE();                    /* slots before head (amoswap.rl orders them too) */
     store_full(&r->sh->head, now);      /* aq: head visible before we read the wake words */
     r->published = now;
-    return notify(r, &r->sh->cons_wake, &r->sh->cons_wake_at, old, now);
+    int kicked = notify(r, &r->sh->cons_wake, &r->sh->cons_wake_at, old, now);
+    publish_telemetry(r, &r->sh->prod_telemetry);
+    return kicked;
 }
 
 int ring_send(struct ring *r, const void *msg, uint32_t len)
@@ -347,7 +359,9 @@ int ring_release(struct ring *r)
     FENCE_RELEASE();                    /* finish reading the slots before freeing them */
     store_full(&r->sh->tail, now);      /* aq: tail visible before we read the wake words */
     r->published = now;
-    return notify(r, &r->sh->prod_wake, &r->sh->prod_wake_at, old, now);
+    int kicked = notify(r, &r->sh->prod_wake, &r->sh->prod_wake_at, old, now);
+    publish_telemetry(r, &r->sh->cons_telemetry);
+    return kicked;
 }
 
 int ring_recv(struct ring *r, void *buf, uint32_t cap, uint32_t *len)

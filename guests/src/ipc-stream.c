@@ -8,15 +8,26 @@
 
 /*
  * One ELF for both ends; the VM's name picks the role. Messages: seq, len, FNV-1a of the payload,
- * then a payload derived from seq (12..64 bytes, one or two 64-byte slots). The producer publishes
- * in batches of 1..4; each side sleeps in WFI (MIE off, MEIE on) until the channel's doorbell.
+ * the producer's cycle counter when it built the message, then a payload derived from seq (16..64
+ * bytes, one or two 64-byte slots; or exactly IPC_MSG_FIXED bytes, with IPC_FIXED_PAYLOAD the same
+ * payload in every message). The producer publishes in
+ * batches of 1..4; each side sleeps in WFI (MIE off, MEIE on) until the channel's doorbell. The
+ * consumer hands each message's send time to the doorbell device's SENT_AT register, so the
+ * hypervisor measures end-to-end latency per channel.
  */
 
 #ifndef IPC_MESSAGES
 #define IPC_MESSAGES 100000u
 #endif
-#define MSG_HDR 12u
+#ifndef IPC_SLOT
+#define IPC_SLOT 64u
+#endif
+#define MSG_HDR 16u
+#ifdef IPC_MSG_FIXED
+#define MSG_MAX IPC_MSG_FIXED
+#else
 #define MSG_MAX 64u
+#endif
 #define END_SEQ 0xffffffffu
 #define U(x) ((unsigned)(x))
 
@@ -31,7 +42,12 @@ static uint32_t mix(uint32_t x)
 
 static uint32_t length_of(uint32_t seq)
 {
+#ifdef IPC_MSG_FIXED
+    (void)seq;
+    return IPC_MSG_FIXED;
+#else
     return MSG_HDR + mix(seq) % (MSG_MAX - MSG_HDR + 1);
+#endif
 }
 
 static uint32_t checksum(const uint32_t *w, uint32_t words)
@@ -47,12 +63,28 @@ static uint32_t buf[MSG_MAX / 4];
 /* Lengths are whole words, so the checksum covers the payload exactly. */
 static uint32_t build(uint32_t seq)
 {
+#ifdef IPC_FIXED_PAYLOAD
+    /* Throughput runs: one payload (derived from the word index) built once; seq and the send time
+       change per message, so a stale slot still fails the sequence check. */
+    static uint32_t built_len;
+    if (seq != END_SEQ && built_len == IPC_MSG_FIXED) {
+        buf[0] = seq;
+        buf[3] = (uint32_t)rdcycle();
+        return built_len;
+    }
+    built_len = seq == END_SEQ ? 0 : IPC_MSG_FIXED;
+    uint32_t len = seq == END_SEQ ? MSG_HDR : IPC_MSG_FIXED;
+    for (uint32_t i = MSG_HDR / 4; i < len / 4; i++)
+        buf[i] = mix(i * 0x27d4eb2du);
+#else
     uint32_t len = seq == END_SEQ ? MSG_HDR : length_of(seq) & ~3u;
     for (uint32_t i = MSG_HDR / 4; i < len / 4; i++)
         buf[i] = mix(seq ^ (i * 0x27d4eb2du));
+#endif
     buf[0] = seq;
     buf[1] = len;
     buf[2] = checksum(buf + MSG_HDR / 4, (len - MSG_HDR) / 4);
+    buf[3] = (uint32_t)rdcycle();
     return len;
 }
 
@@ -96,13 +128,47 @@ static int produce(struct ring *r)
 
 static uint32_t seen[(IPC_MESSAGES + 31) / 32];
 
+/* Up to this many messages per ring_recv_batch: one tail store (and at most one kick) per batch. */
+#define BATCH 8u
+static uint32_t batch[BATCH][MSG_MAX / 4];
+
+struct tally {
+    uint32_t received, distinct, duplicated, reordered, corrupted, high, have_high;
+};
+
+/* Checks one message; returns 1 for the end marker. */
+static int check(struct tally *t, const uint32_t *m, uint32_t len)
+{
+    uint32_t seq = m[0];
+    if (len < MSG_HDR || m[1] != len || checksum(m + MSG_HDR / 4, (len - MSG_HDR) / 4) != m[2] ||
+        (seq != END_SEQ && (seq >= IPC_MESSAGES || (length_of(seq) & ~3u) != len))) {
+        t->corrupted++;
+        return 0;
+    }
+    if (seq == END_SEQ)
+        return 1;
+    doorbell_sent_at(0, m[3]);
+    t->received++;
+    if (seen[seq / 32] & (1u << (seq % 32))) { t->duplicated++; return 0; }
+    seen[seq / 32] |= 1u << (seq % 32);
+    t->distinct++;
+    if (t->have_high && seq < t->high)
+        t->reordered++;
+    if (!t->have_high || seq > t->high)
+        t->high = seq, t->have_high = 1;
+    return 0;
+}
+
 static int consume(struct ring *r)
 {
-    uint32_t received = 0, distinct = 0, duplicated = 0, reordered = 0, corrupted = 0, high = 0, have_high = 0;
-    int error = 0;
-    for (;;) {
-        uint32_t len;
-        int rc = ring_recv(r, buf, MSG_MAX, &len);
+    static struct ring_buf bufs[BATCH];
+    for (uint32_t i = 0; i < BATCH; i++)
+        bufs[i] = (struct ring_buf){ .data = batch[i], .cap = MSG_MAX };
+    struct tally t = { 0 };
+    int error = 0, done = 0;
+    while (!done) {
+        uint32_t got = 0;
+        int rc = ring_recv_batch(r, bufs, BATCH, &got);
         if (rc == RING_EMPTY) {
             rc = ring_prepare_wait(r);
             if (rc < 0) { error = rc; break; }
@@ -111,23 +177,10 @@ static int consume(struct ring *r)
             continue;
         }
         if (rc != RING_OK) { error = rc; break; }
-        uint32_t seq = buf[0];
-        if (len < MSG_HDR || buf[1] != len || checksum(buf + MSG_HDR / 4, (len - MSG_HDR) / 4) != buf[2] ||
-            (seq != END_SEQ && (seq >= IPC_MESSAGES || (length_of(seq) & ~3u) != len))) {
-            corrupted++;
-            continue;
-        }
-        if (seq == END_SEQ)
-            break;
-        received++;
-        if (seen[seq / 32] & (1u << (seq % 32))) { duplicated++; continue; }
-        seen[seq / 32] |= 1u << (seq % 32);
-        distinct++;
-        if (have_high && seq < high)
-            reordered++;
-        if (!have_high || seq > high)
-            high = seq, have_high = 1;
+        for (uint32_t i = 0; i < got && !done; i++)
+            done = check(&t, batch[i], bufs[i].len);
     }
+    uint32_t received = t.received, distinct = t.distinct, duplicated = t.duplicated, reordered = t.reordered, corrupted = t.corrupted;
     uint32_t lost = IPC_MESSAGES - distinct;
     printf("ipc-stream: %u messages, %u lost, %u duplicated, %u reordered, %u corrupted%s%s\n", U(received), U(lost),
            U(duplicated), U(reordered), U(corrupted), error ? "; ring error: " : "", error ? ring_strerror(error) : "");
@@ -155,7 +208,7 @@ int main(int hartid, const void *fdt)
 
     static struct ring r;
     if (producer) {
-        int rc = ring_init(&r, window, size, 64);
+        int rc = ring_init(&r, window, size, IPC_SLOT);
         if (rc) { printf("ipc-stream: ring_init: %s\n", ring_strerror(rc)); return 3; }
         ring_set_kick(&r, kick, 0);
         doorbell_ring(0); /* the ring exists: the consumer may attach */

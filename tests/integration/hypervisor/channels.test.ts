@@ -24,7 +24,8 @@ describe('inter-VM channels', () => {
       expect(run.consoles.pong).toContain('chan-ping: answered 10000 pings');
       expect(run.snapshot.vms.map((v) => v.state)).toEqual(['exited', 'exited', 'exited']);
       // One doorbell per message each way.
-      expect(run.snapshot.channels).toEqual([{ name: 'pp', doorbells: [10_000, 10_000] }]);
+      expect(run.snapshot.channels.map((c) => [c.name, c.doorbells])).toEqual([['pp', [10_000, 10_000]]]);
+      expect(run.snapshot.channels[0].flows.map((f) => [f.from, f.to, f.doorbellsRung])).toEqual([['ping', 'pong', 10_000], ['pong', 'ping', 10_000]]);
       expect(run.snapshot.vms[0].violations + run.snapshot.vms[1].violations).toBe(0);
       // A third VM on the same cores still faults on every probe outside its own map.
       expect(run.consoles.outsider).toMatch(/hostile: (\d+) probes, \1 faults, 0 leaks/);
@@ -35,7 +36,7 @@ describe('inter-VM channels', () => {
     const run = await runScenario(scenario({
       name: 'stream', cores: 2, memory: '16M', scheduler: { policy: 'partitioned' },
       vms: [{ name: 'producer', guest: guest('ipc-stream'), ram: '1M' }, { name: 'consumer', guest: guest('ipc-stream'), ram: '1M' }],
-      channels: [{ name: 'stream', size: '64K', endpoints: [{ vm: 'producer', address: '0x90000000', irq: 32 }, { vm: 'consumer', address: '0x90000000', irq: 32 }] }],
+      channels: [{ name: 'stream', size: '64K', ring: 'producer', endpoints: [{ vm: 'producer', address: '0x90000000', irq: 32 }, { vm: 'consumer', address: '0x90000000', irq: 32 }] }],
     }));
     expect(run.consoles.producer).toContain('ipc-stream: sent 100000 messages\n');
     expect(run.consoles.consumer).toContain('ipc-stream: 100000 messages, 0 lost, 0 duplicated, 0 reordered, 0 corrupted\n');
@@ -44,7 +45,29 @@ describe('inter-VM channels', () => {
     const [producerRang] = run.snapshot.channels[0].doorbells;
     expect(producerRang).toBeGreaterThan(0);
     expect(producerRang).toBeLessThan(10_000);
+    // The ring's metrics: every message and byte delivered (the end marker included), each timed.
+    const [forward, back] = run.snapshot.channels[0].flows;
+    expect(forward).toMatchObject({ from: 'producer', to: 'consumer', messages: 100_001, queueDepth: 0, syncMessages: 0 });
+    expect(forward.bytes).toBeGreaterThan(100_000 * 16);
+    expect(forward.bytes).toBeLessThanOrEqual(100_000 * 64 + 16);
+    expect(forward.doorbellsSuppressed + forward.doorbellsRung).toBeGreaterThanOrEqual(25_000); // one per publish, batches of 1..4
+    expect(forward.latency.count).toBe(100_000);
+    expect(forward.latency.avg).toBeGreaterThan(0);
+    expect(back).toMatchObject({ from: 'consumer', to: 'producer', messages: 0, latency: expect.objectContaining({ count: 0 }) });
   });
+});
+
+describe('the zero-loss target', () => {
+  it('delivers 10,000,000 checksummed messages across two cores: none lost, duplicated, reordered or corrupted', async () => {
+    const run = await runScenario(scenario({
+      name: 'stream-10m', cores: 2, memory: '16M', scheduler: { policy: 'partitioned' },
+      vms: [{ name: 'producer', guest: guest('ipc-stream-10m'), ram: '2M' }, { name: 'consumer', guest: guest('ipc-stream-10m'), ram: '2M' }],
+      channels: [{ name: 'stream', size: '64K', ring: 'producer', endpoints: [{ vm: 'producer', address: '0x90000000', irq: 32 }, { vm: 'consumer', address: '0x90000000', irq: 32 }] }],
+    }), { recordTrace: false });
+    expect(run.consoles.consumer).toContain('ipc-stream: 10000000 messages, 0 lost, 0 duplicated, 0 reordered, 0 corrupted\n');
+    expect(run.snapshot.channels[0].flows[0].messages).toBe(10_000_001);
+    expect(run.snapshot.channels[0].flows[0].latency.count).toBe(10_000_000);
+  }, 300_000);
 });
 
 describe('a doorbell storm', () => {
@@ -59,6 +82,7 @@ describe('a doorbell storm', () => {
     }), { durationCycles: 200_000_000 });
     expect(run.consoles.storm).toContain('doorbell-storm: rang 1000000 times');
     expect(run.snapshot.channels[0].doorbells).toEqual([1_000_000, 0]);
+    expect(run.snapshot.channels[0].flows[0].doorbellsRung).toBe(1_000_000);
     expect(run.consoles.rtos).toMatch(/rt-timer: n=1000 min=\d+ avg=[\d.]+ max=\d+ misses=0/);
     expect(run.consoles.rtos).not.toMatch(/misses=[1-9]/);
     expect(run.snapshot.vms[1].latency.max).toBeLessThanOrEqual(1000);

@@ -11,7 +11,7 @@ describe('hypervisor services ABI', () => {
       vms: [{ name: 'other', guest: guest('hello'), ram: '1M' }, { name: 'caller', guest: guest('yield'), ram: '1M' }],
     }));
     const out = run.consoles.caller;
-    expect(out).toContain('yield: vm 1 "caller" vcpu 0 of 1, services version 1');
+    expect(out).toContain('yield: vm 1 "caller" vcpu 0 of 1, services version 2');
     expect(out).toContain('yield: 1000 yields, 0 with a non-zero status');
     expect(out).toContain('hv_ready(0) -> status 0');
     expect(out).toContain('hv_ready(300) -> status -22');

@@ -5,11 +5,12 @@ import { Doorbells, type DoorbellChannel } from '../../../engine/devices/doorbel
 
 function channels() {
   const rung: number[] = [];
+  const stamps: [number, number][] = [];
   const list: DoorbellChannel[] = [
-    { base: 0x9000_0000, size: 0x4000, writable: true, irq: 32, ring: () => rung.push(0), received: () => 7 },
-    { base: 0xa000_0000, size: 0x1000, writable: false, irq: 33, ring: () => rung.push(1), received: () => 0x1_0000_0005 },
+    { base: 0x9000_0000, size: 0x4000, writable: true, irq: 32, ring: () => rung.push(0), received: () => 7, sentAt: (c) => stamps.push([0, c]) },
+    { base: 0xa000_0000, size: 0x1000, writable: false, irq: 33, ring: () => rung.push(1), received: () => 0x1_0000_0005, sentAt: (c) => stamps.push([1, c]) },
   ];
-  return { device: new Doorbells(list), rung };
+  return { device: new Doorbells(list), rung, stamps };
 }
 
 describe('doorbell device', () => {
@@ -37,7 +38,19 @@ describe('doorbell device', () => {
     expect(device.write(0x000, 4, 1)).toBe(false);
     expect(device.read(0x100, 2)).toBeUndefined();
     expect(device.write(0x111, 4, 1)).toBe(false);
-    expect(device.read(0x118, 4)).toBeUndefined();
+    expect(device.read(0x118, 4)).toBeUndefined(); // SENT_AT is write-only
+    expect(device.write(0x11c, 4, 1)).toBe(false);
     expect(rung).toEqual([]);
+  });
+
+  it('SENT_AT hands the send time to the channel written, unsigned, and does not end the slice', () => {
+    const { device, rung, stamps } = channels();
+    expect(device.write(0x138, 4, -1)).toBe(true);
+    expect(device.write(0x118, 4, 1234)).toBe(true);
+    expect(stamps).toEqual([[1, 0xffff_ffff], [0, 1234]]);
+    expect(rung).toEqual([]);
+    expect(device.plainStore(0x118)).toBe(true);
+    expect(device.plainStore(0x110)).toBe(false); // RING may raise an interrupt
+    expect(device.plainStore(0x158)).toBe(false); // no such channel
   });
 });

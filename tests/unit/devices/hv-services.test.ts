@@ -47,8 +47,8 @@ describe('HvServices identity registers', () => {
     expect(String.fromCharCode(m & 0xff, (m >>> 8) & 0xff, (m >>> 16) & 0xff, m >>> 24)).toBe('TSHV');
   });
 
-  it('VERSION reads 1', () => {
-    expect(services().device.read(R.Version, 4)).toBe(1);
+  it('VERSION reads 2 (synchronous IPC)', () => {
+    expect(services().device.read(R.Version, 4)).toBe(2);
   });
 
   it('VM_ID, VCPU_ID and VCPU_COUNT read the VM and the accessing vCPU', () => {
@@ -188,7 +188,7 @@ describe('HvServices access faults', () => {
 
   it('offsets between and after the registers fault', () => {
     const { device } = services();
-    for (const off of [0x014, 0x018, 0x01c, 0x034, 0x0fc, 0x120, 0x200, 0xffc, 0x1000, -4]) {
+    for (const off of [0x014, 0x018, 0x01c, 0x034, 0x054, 0x05c, 0x080, 0x0fc, 0x120, 0x200, 0xffc, 0x1000, -4]) {
       expect(device.read(off, 4)).toBeUndefined();
       expect(device.write(off, 4, 0)).toBe(false);
     }
@@ -223,5 +223,62 @@ describe('HvServices configuration', () => {
     expect(() => new HvServices({ id: 0, name: 'a\0b', vcpus: 1 }, 0, h)).toThrow(RangeError);
     expect(() => new HvServices({ id: -1, name: 'a', vcpus: 1 }, 0, h)).toThrow(RangeError);
     expect(() => new HvServices({ id: 0, name: 'a', vcpus: 0 }, 0, h)).toThrow(RangeError);
+  });
+});
+
+describe('HvServices synchronous IPC registers', () => {
+  function withIpc() {
+    const ops: [number, number][] = [];
+    const mrs = new Array<number>(8).fill(0);
+    let length = 0;
+    const cell = { value: 0 };
+    const device = new HvServices({ id: 1, name: 'rich', vcpus: 1 }, 0, {
+      onYield: () => {}, onWatchdogKick: () => {}, onReady: () => {}, onConsole: () => {},
+      ipc: {
+        register: (i) => mrs[i],
+        setRegister: (i, v) => { mrs[i] = v; },
+        length: () => length,
+        setLength: (n) => (n <= 8 ? ((length = n), true) : false),
+        operate: (op, channel) => { ops.push([op, channel]); cell.value = -11; },
+      },
+    }, cell);
+    return { device, ops, mrs, cell };
+  }
+
+  it('the eight message registers are read-write storage that neither sets STATUS nor ends the slice', () => {
+    const { device, mrs, cell } = withIpc();
+    cell.value = 5;
+    for (let i = 0; i < 8; i++) expect(device.write(R.IpcRegisters + 4 * i, 4, 0x8000_0000 + i)).toBe(true);
+    expect(mrs[7]).toBe(0x8000_0007);
+    expect(device.read(R.IpcRegisters + 28, 4)).toBe(0x8000_0007);
+    expect(cell.value).toBe(5);
+    expect(device.plainStore(R.IpcRegisters + 28)).toBe(true);
+    expect(device.plainStore(R.IpcLength)).toBe(true);
+    expect(device.plainStore(R.IpcSend)).toBe(false);
+    expect(device.read(R.IpcRegisters + 32, 4)).toBeUndefined();
+  });
+
+  it('IPC_LEN takes 0..8 and refuses 9 with -22', () => {
+    const { device, cell } = withIpc();
+    expect(device.write(R.IpcLength, 4, 8)).toBe(true);
+    expect([device.read(R.IpcLength, 4), cell.value]).toEqual([8, 0]);
+    expect(device.write(R.IpcLength, 4, 9)).toBe(true);
+    expect([device.read(R.IpcLength, 4), cell.value]).toEqual([8, HV_STATUS_EINVAL]);
+  });
+
+  it('SEND, RECV, CALL and REPLY hand op 0..3 and the channel to the hypervisor, which sets STATUS', () => {
+    const { device, ops, cell } = withIpc();
+    [R.IpcSend, R.IpcRecv, R.IpcCall, R.IpcReply].forEach((reg, op) => expect(device.write(reg, 4, op + 4)).toBe(true));
+    expect(ops).toEqual([[0, 4], [1, 5], [2, 6], [3, 7]]);
+    expect(cell.value).toBe(-11);
+    expect(device.read(R.IpcSend, 4)).toBeUndefined(); // write-only
+  });
+
+  it('without the hypervisor\'s IPC the registers are not decoded', () => {
+    const { device } = services();
+    for (const off of [R.IpcSend, R.IpcLength, R.IpcRegisters]) {
+      expect(device.read(off, 4)).toBeUndefined();
+      expect(device.write(off, 4, 0)).toBe(false);
+    }
   });
 });

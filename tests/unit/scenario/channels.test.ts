@@ -172,6 +172,20 @@ describe('channel fields', () => {
   });
 });
 
+describe('a channel ring', () => {
+  it('names the endpoint that produces it', () => {
+    const result = validateScenario(withChannelFields(0, { ring: 'beta' }), SOURCE);
+    expect(result.errors).toEqual([]);
+    expect(result.scenario!.channels[0].ringProducer).toBe(1);
+    expect(validateScenario(withChannel(), SOURCE).scenario!.channels[0].ringProducer).toBeUndefined();
+  });
+
+  it('must be one of the two endpoints', () => {
+    expect(errorsOf(withChannelFields(0, { ring: 'gamma' }))).toEqual(['channels[0].ring: "gamma" is not an endpoint of this channel ("alpha" or "beta")']);
+    expect(errorsOf(withChannelFields(0, { ring: 7 }))).toEqual(['channels[0].ring: must be a non-empty string (got 7)']);
+  });
+});
+
 describe('channel endpoints', () => {
   it('name an existing VM', () => {
     expect(errorsOf(withEndpoint(0, 1, { vm: 'gamma' }))).toEqual(['channels[0].endpoints[1].vm: no VM is named "gamma"']);

@@ -1,0 +1,130 @@
+// Synchronous IPC state machine: rendezvous both ways, CALL/REPLY, and every refusal, with a fake hypervisor.
+
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createSyncIpcBuffers, IpcBlock, IpcOp, IpcStatus, SyncIpc } from '../../../engine/hypervisor/sync-ipc.js';
+
+// Two VMs joined by channel 0: VM 0 has vCPUs 0 and 1 (endpoint 0), VM 1 has vCPU 2 (endpoint 1).
+const VM_OF = [0, 0, 1];
+
+function setup() {
+  const status = new Map<number, number>();
+  const latencies: [number, number][] = [];
+  const woken: number[] = [];
+  const alive = [true, true];
+  const ipc = new SyncIpc(createSyncIpcBuffers(1, 3), 1, {
+    vmOf: (v) => VM_OF[v],
+    endpointVm: (_c, e) => e,
+    alive: (vm) => alive[vm],
+    setStatus: (v, s) => status.set(v, s),
+    recordLatency: (slot, cycles) => latencies.push([slot, cycles]),
+    wake: (v) => woken.push(v),
+  });
+  const message = (vcpu: number, words: number[]) => {
+    expect(ipc.setLength(vcpu, words.length)).toBe(true);
+    words.forEach((w, i) => ipc.setRegister(vcpu, i, w));
+  };
+  const registers = (vcpu: number) => Array.from({ length: ipc.length(vcpu) }, (_, i) => ipc.register(vcpu, i));
+  return { ipc, status, latencies, woken, alive, message, registers };
+}
+
+describe('synchronous IPC', () => {
+  let s: ReturnType<typeof setup>;
+  beforeEach(() => { s = setup(); });
+
+  it('a send to a waiting receiver copies the registers, unblocks it and records latency when it resumes', () => {
+    s.ipc.operate(2, IpcOp.Recv, 0, 1, 100);
+    expect(s.ipc.block(2)).toBe(IpcBlock.Recv);
+    s.message(0, [7, 8, 9]);
+    s.ipc.operate(0, IpcOp.Send, 0, 0, 250);
+    expect(s.status.get(0)).toBe(IpcStatus.Ok);
+    expect(s.ipc.block(2)).toBe(IpcBlock.None);
+    expect(s.status.get(2)).toBe(IpcStatus.Ok);
+    expect(s.registers(2)).toEqual([7, 8, 9]);
+    expect(s.woken).toEqual([2]);
+    s.ipc.resumed(2, 400);
+    s.ipc.resumed(2, 900); // recorded once
+    expect(s.latencies).toEqual([[0, 150]]);
+    expect(s.ipc.flow(0)).toEqual({ messages: 1, bytes: 12 });
+  });
+
+  it('a sender blocks until the receiver comes; the receiver then takes the message at once', () => {
+    s.message(2, [1, 2, 3, 4, 5, 6, 7, 8]);
+    s.ipc.operate(2, IpcOp.Send, 0, 1, 10);
+    expect(s.ipc.block(2)).toBe(IpcBlock.Send);
+    s.ipc.operate(0, IpcOp.Recv, 0, 0, 60);
+    expect(s.ipc.block(0)).toBe(IpcBlock.None);
+    expect(s.registers(0)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(s.ipc.block(2)).toBe(IpcBlock.None);
+    expect(s.status.get(2)).toBe(IpcStatus.Ok);
+    expect(s.latencies).toEqual([[1, 50]]);
+  });
+
+  it('CALL waits for the reply; REPLY reaches only a caller', () => {
+    s.message(2, [5]);
+    expect((s.ipc.operate(2, IpcOp.Reply, 0, 1, 0), s.status.get(2))).toBe(IpcStatus.Again);
+    s.ipc.operate(2, IpcOp.Recv, 0, 1, 0); // the server waits
+    expect((s.message(2, [5]), s.ipc.operate(0, IpcOp.Reply, 0, 0, 0), s.status.get(0))).toBe(IpcStatus.Again); // a server in RECV is not a caller
+    s.message(0, [41]);
+    s.ipc.operate(0, IpcOp.Call, 0, 0, 10);
+    expect(s.ipc.block(0)).toBe(IpcBlock.Reply);
+    expect(s.registers(2)).toEqual([41]);
+    s.message(2, [42]);
+    s.ipc.operate(2, IpcOp.Reply, 0, 1, 20);
+    expect(s.status.get(2)).toBe(IpcStatus.Ok);
+    expect(s.ipc.block(0)).toBe(IpcBlock.None);
+    expect(s.registers(0)).toEqual([42]);
+  });
+
+  it('a CALL that finds no receiver delivers when one comes and then waits for the reply', () => {
+    s.message(0, [3]);
+    s.ipc.operate(0, IpcOp.Call, 0, 0, 0);
+    expect(s.ipc.block(0)).toBe(IpcBlock.CallSend);
+    s.ipc.operate(2, IpcOp.Recv, 0, 1, 5);
+    expect(s.registers(2)).toEqual([3]);
+    expect(s.ipc.block(0)).toBe(IpcBlock.Reply);
+  });
+
+  it('refuses more than 8 registers, and a second waiter on the same side', () => {
+    expect(s.ipc.setLength(0, 9)).toBe(false);
+    s.ipc.operate(0, IpcOp.Recv, 0, 0, 0);
+    s.ipc.operate(1, IpcOp.Recv, 0, 0, 0);
+    expect(s.status.get(1)).toBe(IpcStatus.Busy);
+    expect(s.ipc.block(1)).toBe(IpcBlock.None);
+  });
+
+  it('a send to a VM that is not running fails with EPIPE; a waiting caller learns when its peer goes', () => {
+    s.alive[1] = false;
+    s.ipc.operate(0, IpcOp.Send, 0, 0, 0);
+    expect(s.status.get(0)).toBe(IpcStatus.PeerGone);
+    s.alive[1] = true;
+    s.ipc.operate(0, IpcOp.Call, 0, 0, 0);
+    expect(s.ipc.peerGone(0)).toBe(false);
+    s.alive[1] = false;
+    expect(s.ipc.peerGone(0)).toBe(true);
+    expect(s.ipc.cancel(0, IpcStatus.PeerGone)).toBe(true);
+    expect(s.status.get(0)).toBe(IpcStatus.PeerGone);
+    // A plain receive waits on for a peer that may come back.
+    s.ipc.operate(1, IpcOp.Recv, 0, 0, 0);
+    expect(s.ipc.peerGone(1)).toBe(false);
+  });
+
+  it('an interrupt cancels a wait once; the slot is free again', () => {
+    s.ipc.operate(2, IpcOp.Recv, 0, 1, 0);
+    expect(s.ipc.cancel(2, IpcStatus.Interrupted)).toBe(true);
+    expect(s.ipc.cancel(2, IpcStatus.Interrupted)).toBe(false);
+    expect(s.status.get(2)).toBe(IpcStatus.Interrupted);
+    s.message(0, [1]);
+    s.ipc.operate(0, IpcOp.Send, 0, 0, 0);
+    expect(s.ipc.block(0)).toBe(IpcBlock.Send); // nobody receives any more
+  });
+
+  it('reset forgets a rebooted VM: its waits end and its registers are cleared', () => {
+    s.message(0, [9, 9]);
+    s.ipc.operate(0, IpcOp.Send, 0, 0, 0);
+    s.ipc.reset([0, 1]);
+    expect(s.ipc.block(0)).toBe(IpcBlock.None);
+    expect(s.ipc.length(0)).toBe(0);
+    s.ipc.operate(2, IpcOp.Recv, 0, 1, 0);
+    expect(s.ipc.block(2)).toBe(IpcBlock.Recv); // the reset sender's message is gone
+  });
+});
