@@ -38,6 +38,7 @@ const EXIT_HART = 2;
 const WAKE = 0;
 const COMMAND = 1;
 const STATUS = 2;
+const PARKED_ON = 3; // the wake sequence a parked hart went to sleep on
 
 export class CoreControl {
   private readonly words: Int32Array;
@@ -121,6 +122,20 @@ export class CoreControl {
 
   setStatus(hart: number, status: HartStatus): void {
     Atomics.store(this.words, this.at(hart, STATUS), status);
+  }
+
+  /** Marks the hart parked in WFI, asleep on wake sequence `seen`. */
+  park(hart: number, seen: number): void {
+    Atomics.store(this.words, this.at(hart, PARKED_ON), seen);
+    this.setStatus(hart, HartStatus.Parked);
+  }
+
+  /**
+   * Parked and not woken since: a hart that was woken but whose thread has not run yet (a loaded
+   * host may take a while to schedule it) still counts as parked by status, not by this.
+   */
+  parkedAndAsleep(hart: number): boolean {
+    return this.status(hart) === HartStatus.Parked && this.wakeSequence(hart) === Atomics.load(this.words, this.at(hart, PARKED_ON));
   }
 
   publish(hart: number, instret: number, cycles: number): void {

@@ -51,7 +51,7 @@ export function runCore(hart: Hart, control: CoreControl, irq: InterruptLines, o
         hart.idle(timer - hart.cycles); // virtual time: an idle hart skips straight to its deadline
         continue;
       }
-      control.setStatus(id, HartStatus.Parked);
+      control.park(id, seen);
       control.sleep(id, seen);
       control.setStatus(id, HartStatus.Running);
       continue;

@@ -1,6 +1,6 @@
 // The bare machine: physical memory, QEMU-virt devices and one worker thread per hart, run to its exit.
 
-import { CoreControl, ExitKind, HartCommand, HartStatus } from '../cores/core-control.js';
+import { CoreControl, ExitKind, HartCommand } from '../cores/core-control.js';
 import { describeCause } from '../cores/trap-cause.js';
 import { ClintState } from '../devices/clint.js';
 import { Plic, PlicState, UART_IRQ } from '../devices/plic.js';
@@ -187,7 +187,7 @@ export class Machine {
   }
 
   private allParked(): boolean {
-    for (let h = 0; h < this.harts; h++) if (this.control.status(h) !== HartStatus.Parked) return false;
+    for (let h = 0; h < this.harts; h++) if (!this.control.parkedAndAsleep(h)) return false;
     return true;
   }
 

@@ -7,7 +7,7 @@ import { planSystem, type VmBootImage } from '../hypervisor/layout.js';
 import { bootPartition, partitionBytes, wipePartition } from '../hypervisor/partition.js';
 import {
   CORE_BUSY, CORE_TIME, createSystemBuffers, SYSTEM_RELEASE, SystemCommand, SystemTables, VCPU_INSTRET,
-  VCPU_INTERRUPTS, VCPU_OWNER, VCPU_VIOLATIONS, VM_EXIT_CODE, VM_FAULTS, VM_READY, VM_RESTARTS, VM_STATE,
+  VCPU_INTERRUPTS, VCPU_OWNER, VCPU_VIOLATIONS, VM_EXIT_CODE, VM_FAULTS, VM_ON_TRIAL, VM_READY, VM_RESTART_PENDING, VM_RESTARTS, VM_STATE,
   type SystemLayout,
 } from '../hypervisor/system-tables.js';
 import { FAULT_NAMES, FaultKind, TraceKind } from '../hypervisor/trace-kinds.js';
@@ -16,6 +16,8 @@ import { LatencyHistogram, type LatencyHistogramJson } from '../metrics/latency-
 import type { TraceRecord } from '../metrics/trace-ring.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { ChannelMetrics, type ChannelSnapshot } from './channel-metrics.js';
+import { readGuestFile } from './guest-file.js';
+import { runUpdate, updateImage, type UpdateHost, type UpdateOptions, type UpdateReport } from './over-the-air.js';
 import type { HvCoreWorker } from './hv-core-worker.js';
 import { callWorker, startWorkerHandle, stopWorkers, type WorkerHandle } from './worker-handle.js';
 
@@ -31,7 +33,8 @@ export interface SystemEvent {
   /** Wall-clock milliseconds since the system started. */
   wallMs: number;
   vm: string;
-  kind: 'started' | 'paused' | 'resumed' | 'stopped' | 'restarted' | 'destroyed' | 'wiped' | 'fault' | 'halted' | 'exited' | 'ready' | 'reset';
+  kind: 'started' | 'paused' | 'resumed' | 'stopped' | 'restarted' | 'destroyed' | 'wiped' | 'fault' | 'halted' | 'exited' | 'ready' | 'reset'
+    | 'update-started' | 'update-switched' | 'update-rolled-back';
   detail?: string;
 }
 
@@ -48,6 +51,8 @@ export interface VmSnapshot {
   exitCode: number;
   ready: number | null;
   latency: LatencyHistogramJson;
+  /** Updatable VMs: the slot serving now ('a': the scenario's partition, 'b': the update slot). */
+  slot?: 'a' | 'b';
 }
 
 export interface SystemSnapshot {
@@ -97,6 +102,10 @@ export class System {
   readonly layout: SystemLayout;
   private readonly tables: SystemTables;
   private readonly channelMetrics: ChannelMetrics;
+  /** Per scenario VM, the slot serving it (itself, or its update slot after an update). */
+  private readonly active: number[];
+  private readonly updating = new Set<number>();
+  private readonly updateHost: UpdateHost;
   private readonly bootImages: VmBootImage[];
   private readonly cores: CoreHandle[] = [];
   private readonly events: SystemEvent[] = [];
@@ -128,6 +137,9 @@ export class System {
     this.bootImages = plan.boot;
     this.tables = new SystemTables(this.layout, createSystemBuffers(this.layout));
     this.channelMetrics = new ChannelMetrics(this.tables);
+    this.active = scenario.vms.map((_, i) => i);
+    this.updateHost = this.makeUpdateHost();
+    this.tables.ipc.initOwners(this.layout.channels.map((c) => [c.endpoints[0].vm, c.endpoints[1].vm] as const));
     this.tables.vcpuInts.fill(0);
     for (let v = 0; v < this.tables.vcpuCount; v++) this.tables.setVcpuInt(v, VCPU_OWNER, -1);
     for (let vm = 0; vm < this.layout.vms.length; vm++) this.tables.setVmInt(vm, VM_STATE, VmState.Created);
@@ -145,13 +157,70 @@ export class System {
   }
 
   vmNames(): string[] {
-    return this.layout.vms.map((vm) => vm.name);
+    return this.scenario.vms.map((vm) => vm.name);
   }
 
-  private vmIndex(name: string): number {
-    const index = this.layout.vms.findIndex((vm) => vm.name === name);
+  /** The scenario VM of that name; a LifecycleError names the VMs there are. */
+  private logicalIndex(name: string): number {
+    const index = this.scenario.vms.findIndex((vm) => vm.name === name);
     if (index < 0) throw new LifecycleError(`no VM named '${name}' (VMs: ${this.vmNames().join(', ')})`);
     return index;
+  }
+
+  /** The partition slot that runs the VM now (an updatable VM switches between two). */
+  private vmIndex(name: string): number {
+    return this.active[this.logicalIndex(name)];
+  }
+
+  /**
+   * Firmware over the air: boots `elfPath` as the new version of a running updatable VM in its other
+   * slot, hands its channels over when it reports ready, and stops the old version. Rejects with one
+   * line, and changes nothing, for an unknown VM, one that is not running or not updatable, an update
+   * already in progress, or an image that is not a RISC-V ELF fitting the VM's RAM; after a rollback
+   * (the new version faulted, exited or was not ready in time) the old version keeps running.
+   */
+  async update(name: string, elfPath: string, options: Partial<UpdateOptions> = {}): Promise<UpdateReport> {
+    const logical = this.logicalIndex(name);
+    const from = this.active[logical];
+    const to = this.layout.vms[from].twin;
+    if (to < 0) throw new LifecycleError(`VM '${name}' is not updatable (give it "updatable": true in the scenario)`);
+    const state = this.tables.vmState(from);
+    if (state !== VmState.Running) throw new LifecycleError(`cannot update '${name}': it is ${VM_STATE_NAMES[state]}, not running`);
+    if (this.updating.has(logical)) throw new LifecycleError(`cannot update '${name}': an update is already in progress`);
+    const image = updateImage(await readGuestFile(elfPath), elfPath, this.layout.vms[from].ramBytes);
+    this.updating.add(logical);
+    try {
+      const report = await runUpdate(this.updateHost, from, to, image, elfPath, { readyTimeout: options.readyTimeout ?? this.layout.frequency });
+      this.tables.setVmInt(to, VM_ON_TRIAL, 0);
+      this.active[logical] = to;
+      return report;
+    } finally {
+      this.updating.delete(logical);
+    }
+  }
+
+  /** What an update may do to this system. */
+  private makeUpdateHost(): UpdateHost {
+    return {
+      tables: this.tables,
+      bootSlot: (slot, image) => {
+        this.bootImages[slot] = { image, deviceTree: this.bootImages[slot].deviceTree };
+        bootPartition(this.tables, slot, image, this.bootImages[slot].deviceTree, this.tables.now());
+        this.tables.setVmInt(slot, VM_ON_TRIAL, 1);
+        this.tables.setVmInt(slot, VM_STATE, VmState.Running);
+        this.tables.wakeAllCores();
+      },
+      stopSlot: async (slot) => {
+        this.tables.setVmInt(slot, VM_STATE, VmState.Stopped);
+        await this.released(slot);
+      },
+      emit: (slot, kind, detail) => {
+        this.poll();
+        this.emit(slot, kind, detail);
+      },
+      tick: () => new Promise((resolve) => setTimeout(resolve, POLL_MS)),
+      running: () => !this.stopped && !this.disposed && this.failure === undefined,
+    };
   }
 
   /**
@@ -239,9 +308,20 @@ export class System {
         this.tables.setVmInt(vm, VM_STATE, TARGET_STATE[command]);
         await this.released(vm);
         wipePartition(this.tables, vm);
+        await this.wipeOtherSlot(vm);
         this.emit(vm, command === 'wipe' ? 'wiped' : 'destroyed');
         return;
     }
+  }
+
+  /** An updatable VM's other slot holds an older (or newer) version: a wipe erases it too. */
+  private async wipeOtherSlot(vm: number): Promise<void> {
+    const other = this.layout.vms[vm].twin;
+    if (other < 0) return;
+    const state = this.tables.vmState(other);
+    if (state === VmState.Running || state === VmState.Paused) this.tables.setVmInt(other, VM_STATE, VmState.Stopped);
+    await this.released(other);
+    wipePartition(this.tables, other);
   }
 
   /** A copy of a VM's partition (for verifying a wipe, or inspecting a halted VM). */
@@ -328,9 +408,13 @@ export class System {
         this.emit(vm, 'restarted', `restart ${r.a}`, r.time);
         return;
       case TraceKind.RestartRequest:
-        void this.restart(vm, 'restarted');
+        void this.restart(vm, 'restarted').finally(() => this.tables.addVmInt(vm, VM_RESTART_PENDING, -1));
         return;
       case TraceKind.Halt: {
+        if (this.tables.vmInt(vm, VM_ON_TRIAL) !== 0) {
+          this.emit(vm, 'halted', 'new version under update', r.time); // the update rolls back
+          return;
+        }
         const policy = this.layout.vms[vm].onFault;
         this.failedVms.add(this.layout.vms[vm].name);
         this.emit(vm, 'halted', policy.policy === 'restart' ? `restart limit ${policy.limit} reached` : 'fault policy halt', r.time);
@@ -342,7 +426,7 @@ export class System {
   private allEnded(): boolean {
     for (let vm = 0; vm < this.layout.vms.length; vm++) {
       const state = this.tables.vmState(vm);
-      if (state === VmState.Running || state === VmState.Paused) return false;
+      if (state === VmState.Running || state === VmState.Paused || this.tables.vmInt(vm, VM_RESTART_PENDING) > 0) return false;
     }
     return !this.hostRestarts;
   }
@@ -357,15 +441,22 @@ export class System {
       wallSeconds: (performance.now() - this.wallStart) / 1000,
       cores: Array.from({ length: this.layout.cores }, (_, c) => ({ time: t.coreNum(c, CORE_TIME), busy: t.coreNum(c, CORE_BUSY) })),
       channels: this.channelMetrics.read(),
-      vms: this.layout.vms.map((vm, i) => {
+      vms: this.scenario.vms.map((_, logical) => {
+        // Counters cover both slots of an updatable VM; state and readiness are the serving slot's.
+        const i = this.active[logical];
+        const vm = this.layout.vms[i];
+        const slots = vm.twin < 0 ? [i] : [i, vm.twin];
         const latency = LatencyHistogram.create();
         let instructions = 0, interrupts = 0, violations = 0;
-        for (let k = 0; k < vm.vcpus; k++) {
-          const v = vm.firstVcpu + k;
-          latency.merge(t.latency[v]);
-          instructions += t.vcpuNum(v, VCPU_INSTRET);
-          interrupts += t.vcpuNum(v, VCPU_INTERRUPTS);
-          violations += t.vcpuNum(v, VCPU_VIOLATIONS);
+        for (const slot of slots) {
+          const s = this.layout.vms[slot];
+          for (let k = 0; k < s.vcpus; k++) {
+            const v = s.firstVcpu + k;
+            latency.merge(t.latency[v]);
+            instructions += t.vcpuNum(v, VCPU_INSTRET);
+            interrupts += t.vcpuNum(v, VCPU_INTERRUPTS);
+            violations += t.vcpuNum(v, VCPU_VIOLATIONS);
+          }
         }
         const ready = t.vmInt(i, VM_READY);
         return {
@@ -376,8 +467,9 @@ export class System {
           instructions,
           interrupts,
           violations,
-          restarts: t.vmInt(i, VM_RESTARTS),
-          faults: t.vmInt(i, VM_FAULTS),
+          restarts: slots.reduce((sum, slot) => sum + t.vmInt(slot, VM_RESTARTS), 0),
+          faults: slots.reduce((sum, slot) => sum + t.vmInt(slot, VM_FAULTS), 0),
+          ...(vm.twin < 0 ? {} : { slot: i === logical ? 'a' as const : 'b' as const }),
           exitCode: t.vmInt(i, VM_EXIT_CODE),
           ready: ready === 0 ? null : ready - 1,
           latency: latency.snapshot().toJSON(),

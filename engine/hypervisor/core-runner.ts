@@ -4,9 +4,9 @@ import { CONTEXT_MIE, CONTEXT_MIP_SOFT, CONTEXT_MTIME_OFFSET, CONTEXT_WAITING, C
 import { Interrupt, MIP_MEIP, MIP_MSIP, MIP_MTIP, MIP_SEIP } from '../cores/trap-cause.js';
 import { pickFixedPriority, pickTimePartitioned, replenish, type Candidate, type Window } from './scheduler.js';
 import {
-  CORE_BUSY, CORE_SLEEPING, CORE_SWITCHES, CORE_TIME, CORE_WAIT_FOR, CORE_WAKE, SystemCommand, VCPU_BUDGET_LEFT, VCPU_INTERRUPTS,
+  CORE_BUSY, CORE_SLEEPING, SLEEPING_IDLE, SLEEPING_SYNC, SLEEPING_UNTIL, CORE_SWITCHES, CORE_TIME, CORE_WAIT_FOR, CORE_WAKE, SystemCommand, VCPU_BUDGET_LEFT, VCPU_INTERRUPTS,
   VCPU_EXT_SINCE, VCPU_INSTRET, VCPU_LAST_RUN, VCPU_MSIP_SINCE, VCPU_VIOLATIONS, VCPU_OWNER, VCPU_PERIOD_START, VCPU_RUN_CYCLES, VCPU_VERSION, VM_EXIT_CODE,
-  VM_FAULTS, VM_GENERATION, VM_READY, VM_RESTARTS, VM_WATCHDOG_DEADLINE, type SystemTables,
+  VM_FAULTS, VM_GENERATION, VM_IMAGE_VERSION, VM_ON_TRIAL, VM_READY, VM_RESTART_PENDING, VM_RESTARTS, VM_WATCHDOG_DEADLINE, type SystemTables,
 } from './system-tables.js';
 import { FaultKind, TraceKind } from './trace-kinds.js';
 import type { VmBootImage } from './layout.js';
@@ -18,12 +18,6 @@ import { VmState } from './vm-state.js';
 const NEVER = 2 ** 53;
 /** A long uninterrupted run is still published this often, so live views see it. */
 const RUN_TRACE_CHUNK = 1_000_000;
-/** Idle with no event in sight: holds nobody back. */
-const SLEEPING_IDLE = 1;
-/** Ahead of the others: waits until the slowest reaches CORE_WAIT_FOR. */
-const SLEEPING_SYNC = 2;
-/** Idle until its next event at CORE_WAIT_FOR + quantum: others may run up to that time. */
-const SLEEPING_UNTIL = 3;
 /** Polls of another core's progress before sleeping (a few microseconds). */
 const SPIN_POLLS = 300;
 
@@ -83,6 +77,7 @@ export class CoreRunner {
         this.park();
         t.setCoreInt(this.core, CORE_SLEEPING, SLEEPING_IDLE);
         this.wakeSyncWaiters(true);
+        for (let c = 0; c < t.layout.cores; c++) t.wakeCore(c); // an idle core may now skip to the end
         return command === SystemCommand.Stop ? 'stopped' : command === SystemCommand.Pause ? 'paused' : 'ended';
       }
       if (!this.inStep(seen)) continue;
@@ -204,6 +199,13 @@ export class CoreRunner {
     }
     c.eligible = !waiting || interrupted;
     c.wakeAt = waiting && (mie & MIP_MTIP) !== 0 ? timer : Infinity;
+    // A vCPU that last ran on a core ahead of this one may not run here before its own clock:
+    // running it now would drag this core's clock past events due earlier (another VM's deadline).
+    const clock = resident ? hart!.cycles : t.contextNumbersOf(c.vcpu)[0];
+    if (c.eligible && clock > this.time) {
+      c.eligible = false;
+      c.wakeAt = clock;
+    }
   }
 
   private isResident(vcpu: number): boolean {
@@ -322,6 +324,19 @@ export class CoreRunner {
   private idleUntil(until: number, seen: number): void {
     const t = this.tables;
     const target = Math.min(until, this.endTime);
+    if (t.layout.mode === 'virtual' && !Number.isFinite(until) && Number.isFinite(this.endTime)) {
+      // No event of this core before the end, but another core may still wake a vCPU here (a
+      // doorbell, IPC): stay idle and take that core's time when woken, rather than skip ahead.
+      // Only when every core stays idle through a short grace period (a core between two slices
+      // looks idle for a moment) and nothing woke this one can nothing happen before the end.
+      const allIdle = !Number.isFinite(this.slowestOther());
+      this.sleepIdle(seen, allIdle ? 1 : 100);
+      if (allIdle && t.coreInt(this.core, CORE_WAKE) === seen && !Number.isFinite(this.slowestOther())) {
+        this.time = Math.max(this.time, this.endTime);
+        this.publishTime();
+      }
+      return;
+    }
     if (t.layout.mode === 'virtual' && Number.isFinite(target)) {
       const bound = this.slowestOther() + t.layout.quantum;
       if (target > this.time) {
@@ -341,10 +356,15 @@ export class CoreRunner {
       this.publishTime();
       return;
     }
-    // No event can come from this core: sleep until another core, a device or the host wakes it.
+    this.sleepIdle(seen, 100);
+  }
+
+  /** No event can come from this core: sleep until another core, a device or the host wakes it. */
+  private sleepIdle(seen: number, timeoutMs: number): void {
+    const t = this.tables;
     t.setCoreInt(this.core, CORE_SLEEPING, SLEEPING_IDLE);
     this.wakeSyncWaiters(true);
-    t.sleepCore(this.core, seen, 100);
+    t.sleepCore(this.core, seen, timeoutMs);
     t.setCoreInt(this.core, CORE_SLEEPING, 0);
     const others = this.slowestOther();
     if (Number.isFinite(others) && others > this.time) this.time = others;
@@ -370,12 +390,18 @@ export class CoreRunner {
   /** Stops a running VM that failed and applies its fault policy at this very virtual time. */
   private fault(vm: number, kind: FaultKind, detail: number): void {
     const t = this.tables;
-    if (!t.casVmState(vm, VmState.Running, VmState.Halted)) return;
+    const policy = t.layout.vms[vm].onFault;
+    const restart = t.vmInt(vm, VM_ON_TRIAL) === 0 && policy.policy === 'restart' && t.vmInt(vm, VM_RESTARTS) < policy.limit;
+    // Counted before the state says halted, so the host never sees a VM about to restart as ended.
+    if (restart) t.addVmInt(vm, VM_RESTART_PENDING, 1);
+    if (!t.casVmState(vm, VmState.Running, VmState.Halted)) {
+      if (restart) t.addVmInt(vm, VM_RESTART_PENDING, -1);
+      return;
+    }
     t.addVmInt(vm, VM_FAULTS, 1);
     const time = this.liveTime();
     t.traces[this.core].push(time, TraceKind.Fault, vm, kind, detail);
-    const policy = t.layout.vms[vm].onFault;
-    if (policy.policy === 'restart' && t.vmInt(vm, VM_RESTARTS) < policy.limit) this.reboot(vm, VmState.Halted, time);
+    if (restart) this.reboot(vm, VmState.Halted, time);
     else t.traces[this.core].push(time, TraceKind.Halt, vm, 0, 0);
   }
 
@@ -389,7 +415,8 @@ export class CoreRunner {
     const vcpus = Array.from({ length: layout.vcpus }, (_, i) => layout.firstVcpu + i);
     if (vcpus.includes(this.current)) this.endRun();
     const claimed = vcpus.filter((v) => t.claim(v, this.core));
-    if (claimed.length < vcpus.length) {
+    // An update gave the VM an image this core does not have: the host reboots it.
+    if (claimed.length < vcpus.length || t.vmInt(vm, VM_IMAGE_VERSION) !== 0) {
       for (const v of claimed) t.release(v);
       t.traces[this.core].push(time, TraceKind.RestartRequest, vm, 0, 0);
       return;
@@ -398,7 +425,8 @@ export class CoreRunner {
     t.addVmInt(vm, VM_RESTARTS, 1);
     for (const v of vcpus) t.release(v);
     if (t.casVmState(vm, from, VmState.Running)) t.traces[this.core].push(time, TraceKind.Restart, vm, t.vmInt(vm, VM_RESTARTS), 0);
-    t.wakeAllCores();
+    t.addVmInt(vm, VM_RESTART_PENDING, -1);
+    t.wakeAllCores(time);
   }
 
   /** Drops the current vCPU without saving it (its VM is about to be rebooted). */
@@ -420,7 +448,11 @@ export class CoreRunner {
     },
     reset: (vm: number) => {
       const t = this.tables;
-      if (!t.casVmState(vm, VmState.Running, VmState.Stopped)) return;
+      t.addVmInt(vm, VM_RESTART_PENDING, 1);
+      if (!t.casVmState(vm, VmState.Running, VmState.Stopped)) {
+        t.addVmInt(vm, VM_RESTART_PENDING, -1);
+        return;
+      }
       const time = this.liveTime();
       t.traces[this.core].push(time, TraceKind.Reset, vm, 0, 0);
       this.reboot(vm, VmState.Stopped, time);
@@ -437,9 +469,10 @@ export class CoreRunner {
       // Least-recently-run goes first among equals: make this one the most recent.
       this.tables.setVcpuNum(vcpu, VCPU_LAST_RUN, this.liveTime() + 1);
     },
-    ring: (channel: number, endpoint: number, peerVm: number, irq: number) => {
+    ring: (channel: number, endpoint: number, irq: number) => {
       const t = this.tables;
       t.doorbells[channel * 2 + endpoint]++;
+      const peerVm = t.ipc.owner(channel, 1 - endpoint);
       const plic = t.plics[peerVm];
       // A doorbell is an edge: pulse the line. A storm only re-pends a pending source (counted, harmless).
       const raised = plic.setLine(irq, true);
@@ -448,7 +481,7 @@ export class CoreRunner {
       const vm = t.layout.vms[peerVm];
       const now = this.liveTime() + 1;
       for (let i = 0; i < vm.vcpus; i++) if (t.vcpuNum(vm.firstVcpu + i, VCPU_EXT_SINCE) === 0) t.setVcpuNum(vm.firstVcpu + i, VCPU_EXT_SINCE, now);
-      t.wakeAllCores();
+      t.wakeAllCores(now);
     },
     sentAt: (flow: number, cycleLow: number) => {
       // Only a figure, never trusted. Cores' clocks are kept in step only loosely, so a message from
@@ -466,7 +499,7 @@ export class CoreRunner {
       const pending = t.clints[vm].msip(vcpu - t.layout.vms[vm].firstVcpu);
       if (!pending) t.setVcpuNum(vcpu, VCPU_MSIP_SINCE, 0);
       else if (t.vcpuNum(vcpu, VCPU_MSIP_SINCE) === 0) t.setVcpuNum(vcpu, VCPU_MSIP_SINCE, this.liveTime() + 1);
-      t.wakeAllCores();
+      t.wakeAllCores(this.liveTime());
     },
   };
 

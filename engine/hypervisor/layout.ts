@@ -17,15 +17,24 @@ export interface VmBootImage {
   deviceTree: Uint8Array;
 }
 
+/**
+ * An updatable VM gets a twin: a second entry of the same name and shape whose partition is the
+ * VM's update slot (A/B). Twins follow every scenario VM, so a scenario VM keeps its index.
+ */
 export function planSystem(scenario: Scenario): SystemPlan {
   let firstVcpu = 0;
   const boot: VmBootImage[] = [];
-  const vms = scenario.vms.map((vm) => {
+  const updatable = scenario.vms.flatMap((vm, i) => (vm.updateSlot === undefined ? [] : [{ vm, i, base: vm.updateSlot }]));
+  const slots = [...scenario.vms.map((vm, i) => ({ vm, i, base: vm.physicalBase })), ...updatable];
+  const vms = slots.map(({ vm, i, base }, index) => {
     const tree = buildDeviceTree({ harts: vm.vcpus, ramBase: RAM_BASE, ramBytes: vm.ramBytes, isa: 'rv32imac_zicsr_zifencei', timebaseHz: 10_000_000 });
     boot.push({ image: vm.image, deviceTree: tree });
+    const twin = index < scenario.vms.length ? scenario.vms.length + updatable.findIndex((u) => u.i === i) : i;
     const layout = {
       name: vm.name,
-      physicalBase: vm.physicalBase,
+      logical: i,
+      twin: index < scenario.vms.length && vm.updateSlot === undefined ? -1 : twin,
+      physicalBase: base,
       ramBytes: vm.ramBytes,
       vcpus: vm.vcpus,
       firstVcpu,
@@ -56,7 +65,10 @@ export function planSystem(scenario: Scenario): SystemPlan {
       preemptionBound: s.policy === 'fixed-priority' ? s.preemptionBound : scenario.timing.quantum,
       switchCost: s.switchCost,
       majorFrame: s.policy === 'time-partitioned' ? s.majorFrame : 0,
-      windows: s.policy === 'time-partitioned' ? s.windows.map((w) => ({ core: w.core, vm: w.vmIndex, offset: w.offset, duration: w.duration })) : [],
+      // A twin runs in its VM's windows.
+      windows: s.policy === 'time-partitioned'
+        ? s.windows.flatMap((w) => vms.filter((vm) => vm.logical === w.vmIndex).map((vm) => ({ core: w.core, vm: vms.indexOf(vm), offset: w.offset, duration: w.duration })))
+        : [],
       vms,
       channels: scenario.channels.map((c) => ({
         name: c.name,

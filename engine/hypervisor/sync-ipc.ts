@@ -7,6 +7,11 @@
 // sends and then waits for the reply on the opposite direction; REPLY never blocks.
 // All state is in shared memory and changes under one lock per channel, so the two endpoints may
 // run on different cores.
+//
+// Firmware over the air: each channel endpoint has an owner VM, which an update moves from the old
+// version to the new one (handover). Until then the new version's IPC on that channel waits
+// (Standby). The handover happens only at a quiet moment, when the old owner holds no request it
+// has not answered and no message of its own in flight, so no message is lost or answered twice.
 
 /** Message registers copied per IPC. */
 export const IPC_REGISTERS = 8;
@@ -34,29 +39,39 @@ export const enum IpcBlock {
   CallSend = 2, // as Send, then it waits for the reply
   Recv = 3, // waits for a message
   Reply = 4, // a caller waits for its reply (it also takes a plain send)
+  Standby = 5, // a new version's operation, until its channel is handed over to it
+  Retired = 6, // an old version that lost its channel: it waits until the host stops it
 }
 
-// Per channel ints: lock, then per direction the waiting receiver and sender (vCPU + 1, 0 = none).
-const CHANNEL_INTS = 5;
+// Per channel ints: lock, per direction the waiting receiver and sender (vCPU + 1, 0 = none), per
+// endpoint its owner VM and the VM it is being handed over to (VM + 1, 0 = none).
+const CHANNEL_INTS = 9;
 const LOCK = 0;
 const RECV_WAITER = 1;
 const SEND_WAITER = 3;
-// Per vCPU ints: block kind, its slot (channel * 2 + direction), register count, registers.
-const VCPU_INTS = 3 + IPC_REGISTERS;
+const OWNER = 5;
+const HANDOVER_TO = 7;
+// Per vCPU ints: block kind, its slot (channel * 2 + direction), register count, the operation a
+// standby vCPU waits to do, registers.
+const VCPU_INTS = 4 + IPC_REGISTERS;
 const BLOCK = 0;
 const SLOT = 1;
 const LEN = 2;
-const MR = 3;
+const PENDING_OP = 3;
+const MR = 4;
 // Per vCPU numbers: when its pending message was sent; when a message was delivered to it while
 // it was blocked (+ 1, 0 = none) and on which slot, for the latency recorded when it resumes.
 const VCPU_NUMS = 3;
 const SENT_AT = 0;
 const DELIVERED_SINCE = 1;
 const DELIVERED_SLOT = 2;
-// Per direction numbers: synchronous messages and payload bytes delivered.
-const FLOW_NUMS = 2;
+// Per direction numbers: synchronous messages and payload bytes delivered; per endpoint, when its
+// last handover happened and the time after it with no owner ready to receive (downtime).
+const FLOW_NUMS = 4;
 const FLOW_MESSAGES = 0;
 const FLOW_BYTES = 1;
+const HANDOVER_AT = 2; // + 1 while the new owner has not yet waited to receive; 0 otherwise
+const DOWNTIME = 3;
 
 export interface SyncIpcBuffers {
   ints: SharedArrayBuffer;
@@ -68,16 +83,16 @@ export interface SyncIpcBuffers {
 export interface SyncIpcHost {
   /** VM index of a vCPU. */
   vmOf(vcpu: number): number;
-  /** VM at endpoint `endpoint` (0 or 1) of channel `channel`. */
-  endpointVm(channel: number, endpoint: number): number;
+  /** The vCPUs of a VM. */
+  vcpusOf(vm: number): readonly number[];
   /** True while the VM may take part in IPC (running or paused). */
   alive(vm: number): boolean;
   /** Sets the STATUS a vCPU reads after its IPC write. */
   setStatus(vcpu: number, status: number): void;
   /** A message reached the receiver: end-to-end latency in cycles on direction `slot`. */
   recordLatency(slot: number, cycles: number): void;
-  /** A blocked vCPU became runnable. */
-  wake(vcpu: number): void;
+  /** A blocked vCPU became runnable at virtual time `now`. */
+  wake(vcpu: number, now: number): void;
 }
 
 export function createSyncIpcBuffers(channels: number, vcpus: number): SyncIpcBuffers {
@@ -99,6 +114,24 @@ export class SyncIpc {
     this.nums = new Float64Array(buffers.nums);
     this.flows = new Float64Array(buffers.flows);
     this.vcpuBase = channels * CHANNEL_INTS;
+  }
+
+  /** Sets each channel endpoint's first owner ([channel][endpoint] = VM); before any core runs. */
+  initOwners(owners: readonly (readonly [number, number])[]): void {
+    owners.forEach(([a, b], channel) => {
+      Atomics.store(this.ints, channel * CHANNEL_INTS + OWNER, a);
+      Atomics.store(this.ints, channel * CHANNEL_INTS + OWNER + 1, b);
+    });
+  }
+
+  /** The VM that currently owns endpoint `endpoint` of `channel`. */
+  owner(channel: number, endpoint: number): number {
+    return Atomics.load(this.ints, channel * CHANNEL_INTS + OWNER + endpoint);
+  }
+
+  /** Virtual cycles the endpoint had no owner waiting to receive after its last handover. */
+  downtime(channel: number, endpoint: number): number {
+    return this.flows[(channel * 2 + endpoint) * FLOW_NUMS + DOWNTIME];
   }
 
   register(vcpu: number, index: number): number {
@@ -134,36 +167,138 @@ export class SyncIpc {
    * Sets the vCPU's STATUS now, or when it is unblocked if it blocks.
    */
   operate(vcpu: number, op: IpcOp, channel: number, endpoint: number, now: number): void {
-    const h = this.host;
-    const peerVm = h.endpointVm(channel, 1 - endpoint);
     this.lock(channel);
     try {
-      const out = channel * 2 + endpoint;
-      const back = channel * 2 + 1 - endpoint;
-      if (op === IpcOp.Recv) {
-        this.receive(vcpu, back, now);
-        return;
-      }
-      if (!h.alive(peerVm)) {
-        h.setStatus(vcpu, IpcStatus.PeerGone);
-        return;
-      }
-      this.setNum(vcpu, SENT_AT, now);
-      const receiver = this.waiter(out, RECV_WAITER);
-      if (receiver >= 0 && (op !== IpcOp.Reply || this.block(receiver) === IpcBlock.Reply)) {
-        this.deliver(vcpu, receiver, out, now);
-        if (op === IpcOp.Call) this.wait(vcpu, back, RECV_WAITER, IpcBlock.Reply);
-        else h.setStatus(vcpu, IpcStatus.Ok);
-        return;
-      }
-      if (op === IpcOp.Reply) {
-        h.setStatus(vcpu, IpcStatus.Again);
-        return;
-      }
-      this.wait(vcpu, out, SEND_WAITER, op === IpcOp.Call ? IpcBlock.CallSend : IpcBlock.Send);
+      this.operateLocked(vcpu, op, channel, endpoint, now);
     } finally {
       this.unlock(channel);
     }
+  }
+
+  private operateLocked(vcpu: number, op: IpcOp, channel: number, endpoint: number, now: number): void {
+    const h = this.host;
+    const me = h.vmOf(vcpu);
+    if (this.owner(channel, endpoint) !== me) {
+      // A new version before its handover: the operation waits for it.
+      this.setInt(vcpu, SLOT, channel * 2 + endpoint);
+      this.setInt(vcpu, PENDING_OP, op);
+      this.setInt(vcpu, BLOCK, IpcBlock.Standby);
+      return;
+    }
+    const peerVm = this.owner(channel, 1 - endpoint);
+    const out = channel * 2 + endpoint;
+    const back = channel * 2 + 1 - endpoint;
+    if (op === IpcOp.Recv) {
+      const to = Atomics.load(this.ints, channel * CHANNEL_INTS + HANDOVER_TO + endpoint) - 1;
+      // The old version back for its next request: a pending handover happens now instead.
+      if (to >= 0 && this.quiet(channel, endpoint)) {
+        this.switchOwner(channel, endpoint, to, now);
+        this.retire(vcpu, channel, endpoint);
+        return;
+      }
+      this.receive(vcpu, back, now);
+      return;
+    }
+    if (!h.alive(peerVm)) {
+      h.setStatus(vcpu, IpcStatus.PeerGone);
+      return;
+    }
+    this.setNum(vcpu, SENT_AT, now);
+    const receiver = this.waiter(out, RECV_WAITER);
+    if (receiver >= 0 && (op !== IpcOp.Reply || this.block(receiver) === IpcBlock.Reply)) {
+      this.deliver(vcpu, receiver, out, now);
+      if (op === IpcOp.Call) this.wait(vcpu, back, RECV_WAITER, IpcBlock.Reply);
+      else h.setStatus(vcpu, IpcStatus.Ok);
+      return;
+    }
+    if (op === IpcOp.Reply) {
+      h.setStatus(vcpu, IpcStatus.Again);
+      return;
+    }
+    this.wait(vcpu, out, SEND_WAITER, op === IpcOp.Call ? IpcBlock.CallSend : IpcBlock.Send);
+  }
+
+  /**
+   * Hands endpoint `endpoint` of `channel` from its owner to VM `to` (a new version) when the owner
+   * is quiet: it holds no unanswered request and has no message in flight. Otherwise remembers the
+   * handover, which then happens when the old owner next comes back to receive (or at a later try).
+   * Returns true once `to` owns the endpoint.
+   */
+  handover(channel: number, endpoint: number, to: number, now: number, force = false): boolean {
+    this.lock(channel);
+    try {
+      if (this.owner(channel, endpoint) === to) return true;
+      if (!force && !this.quiet(channel, endpoint)) {
+        Atomics.store(this.ints, channel * CHANNEL_INTS + HANDOVER_TO + endpoint, to + 1);
+        return false;
+      }
+      this.switchOwner(channel, endpoint, to, now);
+      return true;
+    } finally {
+      this.unlock(channel);
+    }
+  }
+
+  /** False between a handover and the moment the new owner first waits to receive. */
+  serving(channel: number, endpoint: number): boolean {
+    return this.flows[(channel * 2 + endpoint) * FLOW_NUMS + HANDOVER_AT] === 0;
+  }
+
+  /** Gives up a pending handover (the update was rolled back); true if `to` did not get the endpoint. */
+  abandonHandover(channel: number, endpoint: number, to: number): boolean {
+    this.lock(channel);
+    try {
+      Atomics.store(this.ints, channel * CHANNEL_INTS + HANDOVER_TO + endpoint, 0);
+      return this.owner(channel, endpoint) !== to;
+    } finally {
+      this.unlock(channel);
+    }
+  }
+
+  /** The owner of the endpoint has nothing in progress on the channel (lock held). */
+  private quiet(channel: number, endpoint: number): boolean {
+    const owner = this.owner(channel, endpoint);
+    const out = channel * 2 + endpoint;
+    // A peer waiting for the owner's reply, or the owner's own send not yet taken.
+    const replyWaiter = this.waiter(out, RECV_WAITER);
+    if (replyWaiter >= 0 && this.block(replyWaiter) === IpcBlock.Reply) return false;
+    const sender = this.waiter(out, SEND_WAITER);
+    if (sender >= 0 && this.host.vmOf(sender) === owner) return false;
+    const caller = this.waiter(out ^ 1, RECV_WAITER);
+    return !(caller >= 0 && this.host.vmOf(caller) === owner && this.block(caller) === IpcBlock.Reply);
+  }
+
+  /**
+   * Moves the endpoint to `to` (lock held): the old owner's receive ends (it retires), and the
+   * operations that `to`'s vCPUs left waiting on the endpoint (standby, or retired when an update
+   * is rolled back) run now.
+   */
+  private switchOwner(channel: number, endpoint: number, to: number, now: number): void {
+    const back = channel * 2 + 1 - endpoint;
+    const old = this.waiter(back, RECV_WAITER);
+    if (old >= 0 && this.host.vmOf(old) === this.owner(channel, endpoint)) {
+      this.setWaiter(back, RECV_WAITER, -1);
+      this.retire(old, channel, endpoint);
+    }
+    Atomics.store(this.ints, channel * CHANNEL_INTS + OWNER + endpoint, to);
+    Atomics.store(this.ints, channel * CHANNEL_INTS + HANDOVER_TO + endpoint, 0);
+    const f = (channel * 2 + endpoint) * FLOW_NUMS;
+    this.flows[f + HANDOVER_AT] = now + 1;
+    this.flows[f + DOWNTIME] = 0;
+    for (const v of this.host.vcpusOf(to)) {
+      const kind = this.block(v);
+      if ((kind !== IpcBlock.Standby && kind !== IpcBlock.Retired) || this.int(v, SLOT) !== channel * 2 + endpoint) continue;
+      this.setInt(v, BLOCK, IpcBlock.None);
+      this.operateLocked(v, this.int(v, PENDING_OP), channel, endpoint, now);
+      if (this.block(v) === IpcBlock.None) this.host.wake(v, now);
+    }
+  }
+
+  /** An old owner's receive, parked: it runs again only if the endpoint comes back (a rollback). */
+  private retire(vcpu: number, channel: number, endpoint: number): void {
+    this.setInt(vcpu, SLOT, channel * 2 + endpoint);
+    this.setInt(vcpu, PENDING_OP, IpcOp.Recv);
+    this.setInt(vcpu, BLOCK, IpcBlock.Retired);
   }
 
   /**
@@ -176,9 +311,12 @@ export class SyncIpc {
     this.lock(channel);
     try {
       const kind = this.block(vcpu);
-      if (kind === IpcBlock.None) return false;
-      const role = kind === IpcBlock.Recv || kind === IpcBlock.Reply ? RECV_WAITER : SEND_WAITER;
-      if (this.waiter(slot, role) === vcpu) this.setWaiter(slot, role, -1);
+      // A retired old version stays put until the host stops it.
+      if (kind === IpcBlock.None || kind === IpcBlock.Retired) return false;
+      if (kind !== IpcBlock.Standby) {
+        const role = kind === IpcBlock.Recv || kind === IpcBlock.Reply ? RECV_WAITER : SEND_WAITER;
+        if (this.waiter(slot, role) === vcpu) this.setWaiter(slot, role, -1);
+      }
       this.setInt(vcpu, BLOCK, IpcBlock.None);
       this.host.setStatus(vcpu, status);
       return true;
@@ -194,9 +332,9 @@ export class SyncIpc {
     const slot = this.int(vcpu, SLOT);
     const channel = slot >> 1;
     // A plain receive waits on, for a peer that may come back; a caller waiting for its reply does not.
-    if (kind === IpcBlock.Recv) return false;
-    const myEndpoint = this.host.endpointVm(channel, 0) === this.host.vmOf(vcpu) ? 0 : 1;
-    return !this.host.alive(this.host.endpointVm(channel, 1 - myEndpoint));
+    if (kind === IpcBlock.Recv || kind === IpcBlock.Standby || kind === IpcBlock.Retired) return false;
+    const myEndpoint = this.owner(channel, 0) === this.host.vmOf(vcpu) ? 0 : 1;
+    return !this.host.alive(this.owner(channel, 1 - myEndpoint));
   }
 
   /** The vCPU resumed after a delivery while blocked: its end-to-end latency, recorded once. */
@@ -224,6 +362,7 @@ export class SyncIpc {
 
   private receive(vcpu: number, slot: number, now: number): void {
     const h = this.host;
+    this.noteServing(slot ^ 1, now);
     const sender = this.waiter(slot, SEND_WAITER);
     if (sender >= 0) {
       this.setWaiter(slot, SEND_WAITER, -1);
@@ -235,11 +374,20 @@ export class SyncIpc {
         this.setInt(sender, BLOCK, IpcBlock.None);
         this.wait(sender, slot ^ 1, RECV_WAITER, IpcBlock.Reply);
       } else {
-        this.unblock(sender, IpcStatus.Ok);
+        this.unblock(sender, IpcStatus.Ok, now);
       }
       return;
     }
     this.wait(vcpu, slot, RECV_WAITER, IpcBlock.Recv);
+  }
+
+  /** The owner of the endpoint sending on `out` is ready to receive: ends the downtime of a handover. */
+  private noteServing(out: number, now: number): void {
+    const f = out * FLOW_NUMS;
+    const since = this.flows[f + HANDOVER_AT];
+    if (since === 0) return;
+    this.flows[f + DOWNTIME] = Math.max(0, now - (since - 1));
+    this.flows[f + HANDOVER_AT] = 0;
   }
 
   /** Copies the sender's registers into a receiver that waits, and unblocks it. */
@@ -248,7 +396,7 @@ export class SyncIpc {
     this.copy(sender, receiver, slot);
     this.setNum(receiver, DELIVERED_SINCE, now + 1);
     this.setNum(receiver, DELIVERED_SLOT, slot);
-    this.unblock(receiver, IpcStatus.Ok);
+    this.unblock(receiver, IpcStatus.Ok, now);
   }
 
   private copy(from: number, to: number, slot: number): void {
@@ -271,10 +419,10 @@ export class SyncIpc {
     this.setInt(vcpu, BLOCK, kind);
   }
 
-  private unblock(vcpu: number, status: IpcStatus): void {
+  private unblock(vcpu: number, status: IpcStatus, now: number): void {
     this.setInt(vcpu, BLOCK, IpcBlock.None);
     this.host.setStatus(vcpu, status);
-    this.host.wake(vcpu);
+    this.host.wake(vcpu, now);
   }
 
   /** The vCPU waiting in `role` on `slot`, or -1; a waiter whose VM is gone does not count. */

@@ -40,6 +40,10 @@ export interface ChannelLayout {
 
 export interface VmLayout {
   name: string;
+  /** The scenario VM this partition runs: itself, or the VM whose update slot it is. */
+  logical: number;
+  /** The other slot of an updatable VM (A/B), or -1. */
+  twin: number;
   physicalBase: number;
   ramBytes: number;
   vcpus: number;
@@ -66,13 +70,16 @@ export const enum SystemCommand {
 }
 
 // Per-VM int words.
-const VM_INTS = 8;
+const VM_INTS = 10;
 export const VM_STATE = 0;
 export const VM_RESTARTS = 1;
 export const VM_EXIT_CODE = 2;
 export const VM_READY = 3; // 0 = not reported, else code + 1
 export const VM_FAULTS = 4;
 export const VM_GENERATION = 5; // bumped when the host rewrites the partition (decode caches go stale)
+export const VM_IMAGE_VERSION = 6; // bumped by an update: the cores' boot image for the VM is stale
+export const VM_ON_TRIAL = 7; // 1 while the VM is a new version under update: a fault halts it (the update rolls back)
+export const VM_RESTART_PENDING = 8; // restarts decided but not done yet: the VM has not ended, whatever its state says
 // Per-VM numbers.
 const VM_NUMS = 4;
 export const VM_WATCHDOG_DEADLINE = 0;
@@ -105,6 +112,13 @@ export const CORE_TIME = 0;
 export const CORE_BUSY = 1;
 export const CORE_SWITCHES = 2;
 export const CORE_WAIT_FOR = 3; // a core waiting for the others sleeps until the slowest reaches this time
+// CORE_SLEEPING values (0: running).
+/** Idle with no event in sight: holds nobody back. */
+export const SLEEPING_IDLE = 1;
+/** Ahead of the others: waits until the slowest reaches CORE_WAIT_FOR. */
+export const SLEEPING_SYNC = 2;
+/** Idle until its next event at CORE_WAIT_FOR + quantum: others may run up to that time. */
+export const SLEEPING_UNTIL = 3;
 
 const SYSTEM_INTS = 4;
 export const SYSTEM_COMMAND = 0;
@@ -207,14 +221,14 @@ export class SystemTables {
     this.channelLatency = buffers.channelLatency.map((b) => LatencyHistogram.attach(b));
     this.ipc = new SyncIpc(buffers.ipc, layout.channels.length, {
       vmOf: (vcpu) => this.vmOf[vcpu],
-      endpointVm: (channel, endpoint) => layout.channels[channel].endpoints[endpoint].vm,
+      vcpusOf: (vm) => Array.from({ length: layout.vms[vm].vcpus }, (_, i) => layout.vms[vm].firstVcpu + i),
       alive: (vm) => {
         const state = this.vmState(vm);
         return state === VmState.Running || state === VmState.Paused;
       },
       setStatus: (vcpu, status) => this.setVcpuNum(vcpu, VCPU_HV_STATUS, status),
       recordLatency: (slot, cycles) => this.channelLatency[slot].record(cycles),
-      wake: () => this.wakeAllCores(),
+      wake: (_vcpu, now) => this.wakeAllCores(now),
     });
   }
 
@@ -314,8 +328,24 @@ export class SystemTables {
     Atomics.notify(this.coreInts, i);
   }
 
-  wakeAllCores(): void {
-    for (let c = 0; c < this.layout.cores; c++) this.wakeCore(c);
+  /**
+   * Wakes every core for an event at virtual time `eventTime` (a doorbell, an IPC, a host command)
+   * that may give one of them work. Until it runs again, an idle core counts as running from that
+   * time, and a core idling until a later event as idling only until then: so no other core can
+   * assume it will stay idle and skip ahead past the work this event creates.
+   */
+  wakeAllCores(eventTime = this.now()): void {
+    for (let c = 0; c < this.layout.cores; c++) {
+      const i = c * CORE_INTS + CORE_SLEEPING;
+      const state = Atomics.load(this.coreInts, i);
+      if (state === SLEEPING_IDLE) {
+        this.setCoreNum(c, CORE_TIME, Math.max(this.coreNum(c, CORE_TIME), eventTime));
+        Atomics.compareExchange(this.coreInts, i, SLEEPING_IDLE, 0);
+      } else if (state === SLEEPING_UNTIL) {
+        this.setCoreNum(c, CORE_WAIT_FOR, Math.min(this.coreNum(c, CORE_WAIT_FOR), eventTime));
+      }
+      this.wakeCore(c);
+    }
   }
 
   /** Sleeps a core until woken, unless its wake word moved past `seen`. */

@@ -22,8 +22,8 @@ export interface VcpuEvents {
   yield(vcpu: number): void;
   /** Another vCPU's software interrupt or timer changed: wake whoever may run it. */
   poke(vcpu: number): void;
-  /** A channel endpoint rang its peer's doorbell (PLIC source `irq` of VM `peerVm`). */
-  ring(channel: number, endpoint: number, peerVm: number, irq: number): void;
+  /** A channel endpoint rang its peer's doorbell (PLIC source `irq` of the VM that owns the peer endpoint). */
+  ring(channel: number, endpoint: number, irq: number): void;
   /** A VM received a message sent at `cycleLow` (low 32 bits of cycles) on direction `flow` (channel * 2 + sender). */
   sentAt(flow: number, cycleLow: number): void;
   /** Synchronous IPC operation `op` by `vcpu` on channel `channel` as endpoint `endpoint`. */
@@ -78,7 +78,7 @@ export function buildVcpu(tables: SystemTables, vcpu: number, events: VcpuEvents
     size: channel.size,
     writable: end.writable,
     irq: end.irq,
-    ring: () => events.ring(channel.index, end.index, peer.vm, peer.irq),
+    ring: () => events.ring(channel.index, end.index, peer.irq),
     received: () => tables.doorbells[channel.index * 2 + peer.index],
     sentAt: (cycleLow) => events.sentAt(channel.index * 2 + peer.index, cycleLow),
   })));
@@ -104,10 +104,11 @@ export function buildVcpu(tables: SystemTables, vcpu: number, events: VcpuEvents
   return hart;
 }
 
-/** The channel endpoints that belong to a VM, each with its peer. */
+/** The channel endpoints that belong to a VM (either slot of an updatable one), each with its peer. */
 function channelEnds(tables: SystemTables, vm: number) {
+  const logical = tables.layout.vms[vm].logical;
   return tables.layout.channels.flatMap((c, index) => {
-    const mine = c.endpoints.findIndex((e) => e.vm === vm);
+    const mine = c.endpoints.findIndex((e) => e.vm === logical);
     if (mine < 0) return [];
     const peer = 1 - mine;
     return [{

@@ -135,6 +135,33 @@ export function placeMemory(
   return problems.lines.length > before ? undefined : { partitions: partitionBases, windows: windowBases };
 }
 
+/**
+ * Physical bases of the update (A/B) slots of updatable VMs (`slots[i]` = its RAM size, undefined
+ * for the others), first-fit after every partition and window; undefined entries elsewhere.
+ */
+export function placeUpdateSlots(
+  problems: Problems,
+  memory: MemoryPlacement,
+  partitionSizes: readonly (number | undefined)[],
+  windowSizes: readonly (number | undefined)[],
+  slots: readonly (number | undefined)[],
+  memoryBytes: number,
+): (number | undefined)[] {
+  const taken: Taken[] = [];
+  memory.partitions.forEach((base, i) => { if (base !== undefined) taken.push({ start: base, end: base + (partitionSizes[i] ?? 0) }); });
+  memory.windows.forEach((base, i) => { if (base !== undefined) taken.push({ start: base, end: base + (windowSizes[i] ?? 0) }); });
+  return slots.map((bytes, i) => {
+    if (bytes === undefined) return undefined;
+    const base = firstFit(taken, bytes, memoryBytes);
+    if (base === undefined) {
+      problems.add(`vms[${i}].updatable`, `no free ${formatSize(bytes)} range is left in physical memory (${formatSize(memoryBytes)}) for the update slot after the partitions and channel windows`);
+      return undefined;
+    }
+    taken.push({ start: base, end: base + bytes });
+    return base;
+  });
+}
+
 /** The lowest page-aligned start of `bytes` free bytes below `limit`, given the taken ranges. */
 function firstFit(taken: readonly Taken[], bytes: number, limit: number): number | undefined {
   const sorted = [...taken].sort((a, b) => a.start - b.start);

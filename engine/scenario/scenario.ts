@@ -80,6 +80,8 @@ export interface VmConfig {
   /** Cycles without a kick before the watchdog fires; absent: no watchdog. */
   watchdog?: number;
   autostart: boolean;
+  /** Updatable VMs: physical base of the second (A/B) partition an update boots into. */
+  updateSlot?: number;
 }
 
 export type ChannelAccess = 'rw' | 'ro';

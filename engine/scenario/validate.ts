@@ -1,11 +1,11 @@
 // Scenario validation: every problem of a scenario as one line naming its field, or the normalized Scenario.
 
 import { ElfError, parseElf, type ElfImage } from '../loader/elf.js';
-import { RAM_BASE } from '../memory/memory-map.js';
 import { completeChannel, readChannels, windowRequests } from './channels.js';
-import { describeValue, formatSize, hex, INVALID, known, ObjectReader, plural, present, Problems, valid, type Invalid } from './fields.js';
+import { describeValue, INVALID, known, ObjectReader, plural, present, Problems, valid, type Invalid } from './fields.js';
+import { imageFitProblems } from './image-fit.js';
 import { findJsonSyntaxError } from './json-syntax.js';
-import { checkWindows, placeMemory, placeVcpus, type WindowRequest } from './placement.js';
+import { checkWindows, placeMemory, placeUpdateSlots, placeVcpus, type WindowRequest } from './placement.js';
 import {
   NAME_RULE,
   SCENARIO_DEFAULTS as DEFAULTS,
@@ -39,6 +39,7 @@ export const VM_FIELDS = [
   'onFault',
   'watchdog',
   'autostart',
+  'updatable',
 ] as const;
 export const ON_FAULT_FIELDS = ['policy', 'limit'] as const;
 
@@ -131,6 +132,14 @@ export function validateScenario(json: unknown, source: ScenarioSource): Scenari
     );
   }
 
+  const slots = memory === undefined ? undefined : placeUpdateSlots(
+    problems,
+    memory,
+    usable((vm) => vm.ramBytes),
+    windowRequests(channels).map((w) => w?.size),
+    usable((vm) => (vm.updatable === true && vm.ramBytes !== INVALID ? vm.ramBytes : INVALID)),
+    present(known(memoryBytes)),
+  );
   if (problems.lines.length > 0) return { errors: problems.lines };
 
   // No problem was reported, so every required value is there; `present` checks that invariant.
@@ -144,7 +153,7 @@ export function validateScenario(json: unknown, source: ScenarioSource): Scenari
       memoryBytes: present(memoryBytes),
       timing: valid(timing),
       scheduler: normalizeScheduler(valid(scheduler), windowVms),
-      vms: vms.map((draft, i) => completeVm(valid(draft), present(present(memory).partitions[i]), placements?.[i] ?? [], coreCount)),
+      vms: vms.map((draft, i) => completeVm(valid(draft), present(present(memory).partitions[i]), placements?.[i] ?? [], coreCount, slots?.[i])),
       channels: channels.map((draft, i) => completeChannel(draft, present(present(memory).windows[i]))),
     },
   };
@@ -254,6 +263,7 @@ interface VmDraft {
   onFault: FaultHandling | Invalid;
   watchdog: number | undefined | Invalid;
   autostart: boolean | Invalid;
+  updatable: boolean | Invalid;
 }
 
 function readVm(
@@ -297,6 +307,7 @@ function readVm(
   const onFault = readOnFault(problems, vm);
   const watchdog = vm.integer('watchdog', LIMITS.watchdog);
   const autostart = vm.boolean('autostart') ?? DEFAULTS.autostart;
+  const updatable = vm.boolean('updatable') ?? false;
 
   const guest = vm.string('guest', { min: 1, max: 4096 }, true);
   let guestPath: string | Invalid = INVALID;
@@ -321,6 +332,7 @@ function readVm(
     onFault,
     watchdog,
     autostart,
+    updatable,
   };
 }
 
@@ -387,16 +399,7 @@ function loadGuest(
 
 /** Every byte the image loads, and its entry point, must be inside the VM's RAM. */
 function checkImageFits(vm: ObjectReader, image: ElfImage, ramBytes: number): void {
-  const ramEnd = RAM_BASE + ramBytes;
-  const ram = `the VM's ${formatSize(ramBytes)} of RAM at ${hex(RAM_BASE)}`;
-  for (const segment of image.segments) {
-    if (segment.memSize === 0) continue;
-    const end = segment.paddr + segment.memSize;
-    if (segment.paddr < RAM_BASE || end > ramEnd) {
-      vm.problem('guest', `segment at ${hex(segment.paddr)}..${hex(end - 1)} does not fit in ${ram}`);
-    }
-  }
-  if (image.entry < RAM_BASE || image.entry >= ramEnd) vm.problem('guest', `entry point ${hex(image.entry)} is not in ${ram}`);
+  for (const problem of imageFitProblems(image, ramBytes)) vm.problem('guest', problem);
 }
 
 function checkUniqueNames(problems: Problems, vms: readonly (VmDraft | Invalid)[]): void {
@@ -409,7 +412,7 @@ function checkUniqueNames(problems: Problems, vms: readonly (VmDraft | Invalid)[
   });
 }
 
-function completeVm(draft: VmDraft, physicalBase: number, placement: number[], cores: number): VmConfig {
+function completeVm(draft: VmDraft, physicalBase: number, placement: number[], cores: number, updateSlot: number | undefined): VmConfig {
   const budget = valid(draft.budget);
   const period = valid(draft.period);
   const watchdog = valid(draft.watchdog);
@@ -429,6 +432,7 @@ function completeVm(draft: VmDraft, physicalBase: number, placement: number[], c
     onFault: valid(draft.onFault),
     ...(watchdog !== undefined ? { watchdog } : {}),
     autostart: valid(draft.autostart),
+    ...(updateSlot !== undefined ? { updateSlot } : {}),
   };
 }
 

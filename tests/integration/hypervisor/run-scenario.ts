@@ -31,7 +31,10 @@ export async function runScenario(s: Scenario, options: SystemOptions & { captur
   const system = await System.create(s, {
     recordTrace: true,
     ...options,
-    onConsole: (vm, bytes) => { consoles[vm] = (consoles[vm] ?? '') + Buffer.from(bytes).toString('latin1'); },
+    onConsole: (vm, bytes) => {
+      consoles[vm] = (consoles[vm] ?? '') + Buffer.from(bytes).toString('latin1');
+      options.onConsole?.(vm, bytes);
+    },
   });
   try {
     const running = system.run();

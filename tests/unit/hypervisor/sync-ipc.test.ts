@@ -4,21 +4,23 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createSyncIpcBuffers, IpcBlock, IpcOp, IpcStatus, SyncIpc } from '../../../engine/hypervisor/sync-ipc.js';
 
 // Two VMs joined by channel 0: VM 0 has vCPUs 0 and 1 (endpoint 0), VM 1 has vCPU 2 (endpoint 1).
-const VM_OF = [0, 0, 1];
+// VM 2 (vCPU 3) is a new version of VM 1, for firmware-over-the-air handovers.
+const VM_OF = [0, 0, 1, 2];
 
 function setup() {
   const status = new Map<number, number>();
   const latencies: [number, number][] = [];
   const woken: number[] = [];
-  const alive = [true, true];
-  const ipc = new SyncIpc(createSyncIpcBuffers(1, 3), 1, {
+  const alive = [true, true, true];
+  const ipc = new SyncIpc(createSyncIpcBuffers(1, 4), 1, {
     vmOf: (v) => VM_OF[v],
-    endpointVm: (_c, e) => e,
+    vcpusOf: (vm) => VM_OF.flatMap((v, i) => (v === vm ? [i] : [])),
     alive: (vm) => alive[vm],
     setStatus: (v, s) => status.set(v, s),
     recordLatency: (slot, cycles) => latencies.push([slot, cycles]),
     wake: (v) => woken.push(v),
   });
+  ipc.initOwners([[0, 1]]);
   const message = (vcpu: number, words: number[]) => {
     expect(ipc.setLength(vcpu, words.length)).toBe(true);
     words.forEach((w, i) => ipc.setRegister(vcpu, i, w));
@@ -126,5 +128,69 @@ describe('synchronous IPC', () => {
     expect(s.ipc.length(0)).toBe(0);
     s.ipc.operate(2, IpcOp.Recv, 0, 1, 0);
     expect(s.ipc.block(2)).toBe(IpcBlock.Recv); // the reset sender's message is gone
+  });
+
+  describe('handover to a new version', () => {
+    it("a new version's operations wait until it owns the endpoint", () => {
+      s.ipc.operate(3, IpcOp.Recv, 0, 1, 0);
+      expect(s.ipc.block(3)).toBe(IpcBlock.Standby);
+      expect(s.ipc.owner(0, 1)).toBe(1);
+    });
+
+    it('happens at once while the old server waits for a request; the new one takes the next', () => {
+      s.ipc.operate(2, IpcOp.Recv, 0, 1, 0);
+      s.ipc.operate(3, IpcOp.Recv, 0, 1, 10); // the new version is ready and waits
+      expect(s.ipc.handover(0, 1, 2, 100)).toBe(true);
+      expect(s.ipc.owner(0, 1)).toBe(2);
+      expect(s.ipc.block(2)).toBe(IpcBlock.Retired);
+      expect(s.ipc.block(3)).toBe(IpcBlock.Recv);
+      expect(s.ipc.downtime(0, 1)).toBe(0);
+      s.message(0, [77]);
+      s.ipc.operate(0, IpcOp.Call, 0, 0, 200);
+      expect(s.registers(3)).toEqual([77]);
+      expect(s.ipc.block(0)).toBe(IpcBlock.Reply);
+      // A retired old version is not woken by an interrupt.
+      expect(s.ipc.cancel(2, IpcStatus.Interrupted)).toBe(false);
+    });
+
+    it('waits while the old server owes a reply, then happens when it comes back to receive: nothing lost or answered twice', () => {
+      s.ipc.operate(2, IpcOp.Recv, 0, 1, 0);
+      s.message(0, [1]);
+      s.ipc.operate(0, IpcOp.Call, 0, 0, 5); // delivered to the old server
+      s.ipc.operate(3, IpcOp.Recv, 0, 1, 6);
+      expect(s.ipc.handover(0, 1, 2, 10)).toBe(false);
+      expect(s.ipc.owner(0, 1)).toBe(1);
+      s.message(2, [2]);
+      s.ipc.operate(2, IpcOp.Reply, 0, 1, 20); // the old server answers its request
+      expect(s.registers(0)).toEqual([2]);
+      s.ipc.operate(2, IpcOp.Recv, 0, 1, 30); // and comes back: the handover happens here
+      expect(s.ipc.owner(0, 1)).toBe(2);
+      expect(s.ipc.block(2)).toBe(IpcBlock.Retired);
+      expect(s.ipc.block(3)).toBe(IpcBlock.Recv);
+      s.message(0, [3]);
+      s.ipc.operate(0, IpcOp.Call, 0, 0, 40);
+      expect(s.registers(3)).toEqual([3]);
+      expect(s.ipc.flow(0).messages).toBe(2);
+      expect(s.ipc.flow(1).messages).toBe(1);
+    });
+
+    it('measures the downtime until the new owner first waits to receive', () => {
+      s.ipc.operate(2, IpcOp.Recv, 0, 1, 0);
+      expect(s.ipc.handover(0, 1, 2, 1000)).toBe(true);
+      s.ipc.operate(3, IpcOp.Recv, 0, 1, 1250);
+      expect(s.ipc.downtime(0, 1)).toBe(250);
+    });
+
+    it('a rolled-back update leaves the old owner in place', () => {
+      s.message(0, [1]);
+      s.ipc.operate(2, IpcOp.Recv, 0, 1, 0);
+      s.ipc.operate(0, IpcOp.Call, 0, 0, 5);
+      expect(s.ipc.handover(0, 1, 2, 10)).toBe(false);
+      expect(s.ipc.abandonHandover(0, 1, 2)).toBe(true);
+      s.ipc.operate(2, IpcOp.Reply, 0, 1, 20);
+      s.ipc.operate(2, IpcOp.Recv, 0, 1, 30);
+      expect(s.ipc.owner(0, 1)).toBe(1);
+      expect(s.ipc.block(2)).toBe(IpcBlock.Recv);
+    });
   });
 });

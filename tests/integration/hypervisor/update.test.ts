@@ -1,0 +1,96 @@
+// Firmware over the air: a running server VM is replaced by a new version in its A/B slot while a
+// client keeps calling it; every call is answered exactly once across the switch, and a bad update
+// rolls back with the old version still serving.
+
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { LifecycleError, type System } from '../../../engine/host/system.js';
+import { UpdateError } from '../../../engine/host/over-the-air.js';
+import { guest, runScenario, scenario } from './run-scenario.js';
+
+const service = (cores: number) => scenario({
+  name: `fota-${cores}`, cores, memory: '16M', scheduler: { policy: 'fixed-priority' },
+  vms: [
+    { name: 'caller', guest: guest('ipc-sync-long'), ram: '1M', affinity: [0], priority: 1 },
+    { name: 'server', guest: guest('ipc-sync'), ram: '1M', affinity: [cores - 1], priority: 2, updatable: true },
+    { name: 'plain', guest: guest('hello'), ram: '1M', affinity: [0] },
+  ],
+  channels: [{ name: 'rpc', size: '4K', endpoints: [{ vm: 'caller', address: '0x90000000', irq: 32 }, { vm: 'server', address: '0x90000000', irq: 32 }] }],
+});
+
+/** Resolves when `vm` has printed `count` more progress lines than it had when called. */
+function progress(consoles: () => Record<string, string>, vm: string, count: number, system: System): Promise<void> {
+  const lines = () => (consoles()[vm] ?? '').split('\n').filter((l) => / calls answered$/.test(l)).length;
+  const target = lines() + count;
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (lines() >= target) resolve();
+      else if (system.failed().length > 0) reject(new Error(`a VM failed: ${system.failed().join(', ')}`));
+      else setImmediate(check);
+    };
+    check();
+  });
+}
+
+describe('firmware over the air', () => {
+  for (const cores of [1, 2]) {
+    it(`switches a serving VM to its new version on ${cores} core(s): every call answered once, downtime within 100 us`, async () => {
+      const consoles: Record<string, string> = {};
+      let report;
+      const run = await runScenario(service(cores), {
+        onConsole: (vm, bytes) => { consoles[vm] = (consoles[vm] ?? '') + Buffer.from(bytes).toString('latin1'); },
+      }, async (system) => {
+        await progress(() => consoles, 'caller', 2, system);
+        report = await system.update('server', guest('ipc-sync-v2'));
+        await progress(() => consoles, 'caller', 2, system);
+        expect(system.snapshot().vms[1]).toMatchObject({ state: 'running', slot: 'b' });
+        // And back: the next update boots into slot a.
+        await expect(system.update('server', guest('ipc-sync'))).resolves.toMatchObject({ slot: 'a' });
+        await progress(() => consoles, 'caller', 1, system);
+        system.stop();
+      });
+      const caller = run.consoles.caller;
+      const server = run.consoles.server;
+      expect(server).toContain('ipc-sync: server version 1 ready');
+      expect(server).toContain('ipc-sync: server version 2 ready');
+      expect(server.match(/server version 1 ready/g)).toHaveLength(2);
+      // The client checks each reply against its request: a lost or repeated answer would stop it.
+      expect(caller).not.toMatch(/failed|corrupted|has seq/);
+      expect(server).not.toMatch(/expected|corrupted|failed/);
+      expect(report).toMatchObject({ vm: 'server', slot: 'b' });
+      expect(report!.downtimeMicroseconds).toBeLessThanOrEqual(100);
+      const [requests, replies] = run.snapshot.channels[0].flows;
+      expect(requests.messages - replies.messages).toBeLessThanOrEqual(1); // at most the call in flight at the stop
+      expect(run.events.filter((e) => e.vm === 'server').map((e) => e.kind)).toEqual(['started', 'ready', 'update-started', 'ready', 'update-switched', 'update-started', 'ready', 'update-switched']);
+      expect(run.snapshot.vms.map((v) => v.name)).toEqual(['caller', 'server', 'plain']);
+    });
+  }
+
+  it('rolls back when the new version faults, is not ready in time, or the image is bad; the old version keeps serving', async () => {
+    const consoles: Record<string, string> = {};
+    const notElf = join(tmpdir(), `tessera-not-elf-${process.pid}.bin`);
+    writeFileSync(notElf, 'this is not an ELF file\n');
+    const run = await runScenario(service(2), {
+      onConsole: (vm, bytes) => { consoles[vm] = (consoles[vm] ?? '') + Buffer.from(bytes).toString('latin1'); },
+    }, async (system) => {
+      await progress(() => consoles, 'caller', 1, system);
+      await expect(system.update('server', guest('fail'))).rejects.toThrow(/^update of 'server' rolled back: the new version faulted before it took over; the old version keeps running$/);
+      await expect(system.update('server', guest('spin'), { readyTimeout: 2_000_000 })).rejects.toThrow(/did not report ready within 2000000 cycles/);
+      await expect(system.update('server', notElf)).rejects.toThrow(UpdateError);
+      await expect(system.update('server', notElf)).rejects.toThrow(/^update image .*not-elf.*: /);
+      await expect(system.update('server', 'guests/bin/no-such.elf')).rejects.toThrow(/cannot read guests\/bin\/no-such\.elf: no such file/);
+      await expect(system.update('nobody', guest('ipc-sync-v2'))).rejects.toThrow(LifecycleError);
+      await expect(system.update('plain', guest('ipc-sync-v2'))).rejects.toThrow(/'plain' is not updatable/);
+      await system.command('server', 'pause');
+      await expect(system.update('server', guest('ipc-sync-v2'))).rejects.toThrow(/^cannot update 'server': it is paused, not running$/);
+      await system.command('server', 'resume');
+      await progress(() => consoles, 'caller', 2, system);
+      system.stop();
+    });
+    expect(run.consoles.caller).not.toMatch(/failed|corrupted|has seq/);
+    const kinds = run.events.filter((e) => e.vm === 'server').map((e) => e.kind);
+    expect(kinds.filter((k) => k === 'update-rolled-back')).toHaveLength(2);
+  });
+});
