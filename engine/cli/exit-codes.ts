@@ -7,3 +7,5 @@ export const EXIT_BAD_INPUT = 3;
 export const EXIT_LIMIT = 124;
 /** The emulated machine failed: a trap loop, every hart waiting forever, or a crashed worker. */
 export const EXIT_MACHINE_FAILURE = 125;
+/** `tessera update|wipe|vm`: no running system answered on the control socket. */
+export const EXIT_NO_SYSTEM = 4;

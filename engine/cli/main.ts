@@ -2,14 +2,19 @@
 
 import { UsageError } from './args.js';
 import { EXIT_USAGE } from './exit-codes.js';
+import { controlCommand } from './control-command.js';
 import { runCommand, RUN_USAGE, type CommandIo } from './run-command.js';
 import { validateCommand } from './validate-command.js';
 
 const USAGE = `usage: tessera <command> [options]
 
 commands:
-  run GUEST.elf    run a bare-metal RISC-V ELF on a QEMU-virt-like machine
-  validate FILE... check scenario files and the guests they name
+  run GUEST.elf        run a bare-metal RISC-V ELF on a QEMU-virt-like machine
+  run SCENARIO.json    run a scenario's VMs on the hypervisor
+  validate FILE...     check scenario files and the guests they name
+  update VM NEW.elf    firmware over the air: replace a VM of a running scenario
+  wipe VM              remote wipe: zero a running VM's partition and halt it
+  vm ACTION VM         start, pause, resume, stop, restart or destroy a VM
 
 Run 'tessera <command> --help' for a command's options.
 
@@ -29,6 +34,10 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
         return await runCommand(rest, io);
       case 'validate':
         return await validateCommand(rest, io);
+      case 'update':
+      case 'wipe':
+      case 'vm':
+        return await controlCommand(command, rest, io);
       default:
         throw new UsageError(`unknown command '${command}'`);
     }

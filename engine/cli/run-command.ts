@@ -24,6 +24,8 @@ its fault policy, 3 when the scenario is invalid or the --json file cannot be wr
 scenario options:
   --duration SECONDS     stop after this much virtual time (default: until every VM ended)
   --json FILE            also write the final metrics and the event log as JSON
+  --control SOCKET       serve 'tessera update|wipe|vm' on this Unix socket
+                         (default: tessera-SCENARIO.sock in the temporary folder)
 
 ELF options:
   --harts N              harts, each in its own worker thread (1..${MAX_HARTS}, default 1)
@@ -45,6 +47,7 @@ const SPECS = {
   quantum: { value: true },
   duration: { value: true },
   json: { value: true },
+  control: { value: true },
 };
 
 export interface CommandIo {

@@ -7,6 +7,7 @@ import { secondsOption, type ParsedArgs } from './args.js';
 import { EXIT_BAD_INPUT } from './exit-codes.js';
 import { Progress } from './progress.js';
 import type { CommandIo } from './run-command.js';
+import { defaultControlPath, startControlServer, type ControlServer } from './control-server.js';
 import { formatScenarioReport } from './scenario-report.js';
 
 /** Exit code when a VM failed against its fault policy. */
@@ -28,7 +29,7 @@ export async function runScenario(path: string, args: ParsedArgs, io: CommandIo)
     for (const line of parts) io.stdout.write(`[${vm}] ${line}\n`);
   };
   const onEvent = (e: SystemEvent) => {
-    if (e.kind === 'fault' || e.kind === 'halted' || e.kind === 'restarted' || e.kind === 'reset') {
+    if (e.kind !== 'started' && e.kind !== 'ready' && e.kind !== 'exited') {
       io.stderr.write(`tessera: ${(e.time / scenario.timing.frequency).toFixed(6)} s: ${e.vm}: ${e.kind}${e.detail ? ` (${e.detail})` : ''}\n`);
     }
   };
@@ -37,6 +38,16 @@ export async function runScenario(path: string, args: ParsedArgs, io: CommandIo)
     onConsole,
     onEvent,
   });
+  const controlOption = args.options.get('control');
+  let control: ControlServer;
+  try {
+    control = await startControlServer(system, typeof controlOption === 'string' ? controlOption : defaultControlPath(scenario.name), typeof controlOption !== 'string');
+  } catch (error) {
+    await system.dispose();
+    io.stderr.write(`tessera: control socket: ${(error as Error).message.split('\n', 1)[0]}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  io.stderr.write(`tessera: control socket ${control.path} (tessera update|wipe|vm ... --control ${control.path})\n`);
   const progress = new Progress(io.stderr, () => system.snapshot().vms.reduce((sum, vm) => sum + vm.instructions, 0));
   const interrupt = () => system.stop();
   process.once('SIGINT', interrupt);
@@ -63,6 +74,7 @@ export async function runScenario(path: string, args: ParsedArgs, io: CommandIo)
   } finally {
     process.off('SIGINT', interrupt);
     progress.stop();
+    await control.close();
     await system.dispose();
   }
 }
