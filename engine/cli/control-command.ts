@@ -1,13 +1,9 @@
 // `tessera update VM ELF`, `tessera wipe VM`, `tessera vm ACTION VM`: commands for a scenario that
 // `tessera run` is running, sent over its control socket.
 
-import { readdirSync } from 'node:fs';
-import { createConnection } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { absolutePath, controlFolder, findRunningSystem, sendControlRequest } from '../host/control-client.js';
+import { LIFECYCLE_COMMANDS, type ControlRequest, type ControlResponse } from '../host/control-protocol.js';
 import { parseArgs, UsageError } from './args.js';
-import { LIFECYCLE_COMMANDS, MAX_REQUEST_BYTES, type ControlRequest, type ControlResponse } from './control-protocol.js';
-import { socketIsLive } from './control-server.js';
 import { EXIT_BAD_INPUT, EXIT_NO_SYSTEM } from './exit-codes.js';
 import type { CommandIo } from './run-command.js';
 
@@ -19,7 +15,7 @@ Commands for a scenario that 'tessera run SCENARIO.json' is running (it prints i
 control socket). update boots NEW.elf as the VM's new version in its update slot,
 switches the VM's channels to it once it reports ready and stops the old version,
 or rolls back; wipe zeroes the VM's partition and halts it. Without --control, the
-one running tessera is found in ${tmpdir()}.
+one running tessera is found in ${controlFolder()}.
 
 exit codes: 0 done; 1 the update was rolled back; 2 usage error; 3 refused
 (unknown VM, wrong state, bad image: nothing changed); 4 no running tessera`;
@@ -42,7 +38,7 @@ export async function controlCommand(command: 'update' | 'wipe' | 'vm', argv: re
   }
   let response: ControlResponse;
   try {
-    response = await send(path, request);
+    response = await sendControlRequest(path, request);
   } catch (error) {
     io.stderr.write(`tessera: cannot reach a running tessera at ${path}: ${(error as Error).message.split('\n', 1)[0]}\n`);
     return EXIT_NO_SYSTEM;
@@ -63,7 +59,7 @@ function requestOf(command: 'update' | 'wipe' | 'vm', positional: string[]): Con
     case 'update':
       want(2, 'a VM name and an ELF file');
       // The running system may have another working directory: send an absolute path.
-      return { command: 'update', vm: positional[0], elf: resolve(positional[1]) };
+      return { command: 'update', vm: positional[0], elf: absolutePath(positional[1]) };
     case 'wipe':
       want(1, 'a VM name');
       return { command: 'wipe', vm: positional[0] };
@@ -74,36 +70,4 @@ function requestOf(command: 'update' | 'wipe' | 'vm', positional: string[]): Con
       return { command: action as (typeof LIFECYCLE_COMMANDS)[number], vm: positional[1] };
     }
   }
-}
-
-/** The control socket of the one live `tessera run`, or why there is not exactly one. */
-async function findRunningSystem(): Promise<string | { error: string }> {
-  const dir = tmpdir();
-  const candidates = readdirSync(dir).filter((f) => /^tessera-.+\.sock$/.test(f)).map((f) => join(dir, f));
-  const live: string[] = [];
-  for (const path of candidates) if (await socketIsLive(path)) live.push(path);
-  if (live.length === 1) return live[0];
-  if (live.length === 0) return { error: "no running tessera found (start one with 'tessera run SCENARIO.json', or pass --control SOCKET)" };
-  return { error: `several tessera runs are live; pass --control with one of: ${live.join(', ')}` };
-}
-
-function send(path: string, request: ControlRequest): Promise<ControlResponse> {
-  return new Promise((resolvePromise, reject) => {
-    const socket = createConnection(path);
-    let text = '';
-    socket.setEncoding('utf8');
-    socket.once('connect', () => socket.write(JSON.stringify(request) + '\n'));
-    socket.on('data', (chunk: string) => {
-      text += chunk;
-      if (text.length > MAX_REQUEST_BYTES * 4) socket.destroy(new Error('response too long'));
-    });
-    socket.once('error', reject);
-    socket.once('end', () => {
-      try {
-        resolvePromise(JSON.parse(text) as ControlResponse);
-      } catch {
-        reject(new Error('the response is not JSON'));
-      }
-    });
-  });
 }

@@ -7,7 +7,7 @@ import { secondsOption, type ParsedArgs } from './args.js';
 import { EXIT_BAD_INPUT } from './exit-codes.js';
 import { Progress } from './progress.js';
 import type { CommandIo } from './run-command.js';
-import { defaultControlPath, startControlServer, type ControlServer } from './control-server.js';
+import { defaultControlPath, startControlServer, type ControlServer } from '../host/control-server.js';
 import { formatScenarioReport } from './scenario-report.js';
 
 /** Exit code when a VM failed against its fault policy. */

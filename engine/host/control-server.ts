@@ -5,9 +5,9 @@ import { existsSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UpdateError } from '../host/over-the-air.js';
-import { GuestFileError } from '../host/guest-file.js';
-import { LifecycleError, type System } from '../host/system.js';
+import { GuestFileError } from './guest-file.js';
+import { UpdateError } from './over-the-air.js';
+import { LifecycleError, type System } from './system.js';
 import { MAX_REQUEST_BYTES, parseControlRequest, type ControlResponse } from './control-protocol.js';
 
 /** The socket path `tessera run` uses for a scenario unless --control names one. */
