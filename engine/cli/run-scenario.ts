@@ -47,7 +47,8 @@ export async function runScenario(path: string, args: ParsedArgs, io: CommandIo)
     io.stderr.write(`tessera: control socket: ${(error as Error).message.split('\n', 1)[0]}\n`);
     return EXIT_BAD_INPUT;
   }
-  io.stderr.write(`tessera: control socket ${control.path} (tessera update|wipe|vm ... --control ${control.path})\n`);
+  // Said on a terminal, or when asked for; 'tessera update|wipe|vm' finds a lone run by itself.
+  if (io.stderr.isTTY || typeof controlOption === 'string') io.stderr.write(`tessera: control socket ${control.path} (tessera update|wipe|vm ... --control ${control.path})\n`);
   const progress = new Progress(io.stderr, () => system.snapshot().vms.reduce((sum, vm) => sum + vm.instructions, 0));
   const interrupt = () => system.stop();
   process.once('SIGINT', interrupt);
