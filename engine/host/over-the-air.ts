@@ -73,9 +73,9 @@ export async function runUpdate(host: UpdateHost, from: number, to: number, imag
   const ends = layout.channels.flatMap((c, channel) => c.endpoints.flatMap((e, endpoint) => (e.vm === layout.vms[from].logical ? [{ channel, endpoint }] : [])));
 
   t.addVmInt(to, VM_IMAGE_VERSION, 1);
+  host.emit(to, 'update-started', `booting ${source} in slot ${slotName(to, layout.vms[to].logical)}`);
   const bootedAt = t.now();
   host.bootSlot(to, image, source);
-  host.emit(to, 'update-started', `booting ${source} in slot ${slotName(to, layout.vms[to].logical)}`);
 
   const deadline = bootedAt + options.readyTimeout;
   let readyAt = -1;
