@@ -190,7 +190,7 @@ export class CoreRunner {
     const interrupted = ((this.lines(c.vcpu, timer) | soft) & mie) !== 0;
     if (t.ipc.block(c.vcpu) !== IpcBlock.None) {
       // Blocked in synchronous IPC: an enabled interrupt or a vanished peer ends the wait, as an interrupt ends WFI.
-      const ended = interrupted ? t.ipc.cancel(c.vcpu, IpcStatus.Interrupted) : t.ipc.peerGone(c.vcpu) && t.ipc.cancel(c.vcpu, IpcStatus.PeerGone);
+      const ended = interrupted ? t.ipc.cancel(c.vcpu, IpcStatus.Interrupted) : t.ipc.cancelIfPeerGone(c.vcpu);
       if (!ended && t.ipc.block(c.vcpu) !== IpcBlock.None) {
         c.eligible = false;
         c.wakeAt = (mie & MIP_MTIP) !== 0 ? timer : Infinity;

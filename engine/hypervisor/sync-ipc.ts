@@ -41,6 +41,7 @@ export const enum IpcBlock {
   Reply = 4, // a caller waits for its reply (it also takes a plain send)
   Standby = 5, // a new version's operation, until its channel is handed over to it
   Retired = 6, // an old version that lost its channel: it waits until the host stops it
+  Rerun = 7, // a waiting operation being run again under the lock (never seen as runnable meanwhile)
 }
 
 // Per channel ints: lock, per direction the waiting receiver and sender (vCPU + 1, 0 = none), per
@@ -207,7 +208,7 @@ export class SyncIpc {
     const receiver = this.waiter(out, RECV_WAITER);
     if (receiver >= 0 && (op !== IpcOp.Reply || this.block(receiver) === IpcBlock.Reply)) {
       this.deliver(vcpu, receiver, out, now);
-      if (op === IpcOp.Call) this.wait(vcpu, back, RECV_WAITER, IpcBlock.Reply);
+      if (op === IpcOp.Call) this.wait(vcpu, back, RECV_WAITER, IpcBlock.Reply, now);
       else h.setStatus(vcpu, IpcStatus.Ok);
       return;
     }
@@ -215,7 +216,7 @@ export class SyncIpc {
       h.setStatus(vcpu, IpcStatus.Again);
       return;
     }
-    this.wait(vcpu, out, SEND_WAITER, op === IpcOp.Call ? IpcBlock.CallSend : IpcBlock.Send);
+    this.wait(vcpu, out, SEND_WAITER, op === IpcOp.Call ? IpcBlock.CallSend : IpcBlock.Send, now);
   }
 
   /**
@@ -288,9 +289,13 @@ export class SyncIpc {
     for (const v of this.host.vcpusOf(to)) {
       const kind = this.block(v);
       if ((kind !== IpcBlock.Standby && kind !== IpcBlock.Retired) || this.int(v, SLOT) !== channel * 2 + endpoint) continue;
-      this.setInt(v, BLOCK, IpcBlock.None);
+      this.setInt(v, BLOCK, IpcBlock.Rerun);
       this.operateLocked(v, this.int(v, PENDING_OP), channel, endpoint, now);
-      if (this.block(v) === IpcBlock.None) this.host.wake(v, now);
+      // Still Rerun: the operation completed at once (a waiting kind was set otherwise).
+      if (this.block(v) === IpcBlock.Rerun) {
+        this.setInt(v, BLOCK, IpcBlock.None);
+        this.host.wake(v, now);
+      }
     }
   }
 
@@ -306,33 +311,49 @@ export class SyncIpc {
    * not blocked any more by the time the lock was taken.
    */
   cancel(vcpu: number, status: IpcStatus): boolean {
-    const slot = this.int(vcpu, SLOT);
-    const channel = slot >> 1;
+    // A vCPU's wait stays on one channel (only the direction changes), so its lock covers it.
+    const channel = this.int(vcpu, SLOT) >> 1;
     this.lock(channel);
     try {
-      const kind = this.block(vcpu);
-      // A retired old version stays put until the host stops it.
-      if (kind === IpcBlock.None || kind === IpcBlock.Retired) return false;
-      if (kind !== IpcBlock.Standby) {
-        const role = kind === IpcBlock.Recv || kind === IpcBlock.Reply ? RECV_WAITER : SEND_WAITER;
-        if (this.waiter(slot, role) === vcpu) this.setWaiter(slot, role, -1);
-      }
-      this.setInt(vcpu, BLOCK, IpcBlock.None);
-      this.host.setStatus(vcpu, status);
-      return true;
+      return this.cancelLocked(vcpu, status);
     } finally {
       this.unlock(channel);
     }
   }
 
-  /** True when a blocked vCPU waits on a peer that is gone (a send, or a caller's reply). */
-  peerGone(vcpu: number): boolean {
+  /**
+   * Ends the wait of a vCPU whose peer is gone (a send, or a caller waiting for its reply) with
+   * EPIPE; true if it did. Decided under the lock, on the wait as it is then.
+   */
+  cancelIfPeerGone(vcpu: number): boolean {
+    const channel = this.int(vcpu, SLOT) >> 1;
+    this.lock(channel);
+    try {
+      return this.peerGoneLocked(vcpu) && this.cancelLocked(vcpu, IpcStatus.PeerGone);
+    } finally {
+      this.unlock(channel);
+    }
+  }
+
+  private cancelLocked(vcpu: number, status: IpcStatus): boolean {
     const kind = this.block(vcpu);
-    if (kind === IpcBlock.None) return false;
-    const slot = this.int(vcpu, SLOT);
-    const channel = slot >> 1;
+    // A retired old version stays put until the host stops it.
+    if (kind === IpcBlock.None || kind === IpcBlock.Retired) return false;
+    if (kind !== IpcBlock.Standby) {
+      const slot = this.int(vcpu, SLOT);
+      const role = kind === IpcBlock.Recv || kind === IpcBlock.Reply ? RECV_WAITER : SEND_WAITER;
+      if (this.waiter(slot, role) === vcpu) this.setWaiter(slot, role, -1);
+    }
+    this.setInt(vcpu, BLOCK, IpcBlock.None);
+    this.host.setStatus(vcpu, status);
+    return true;
+  }
+
+  private peerGoneLocked(vcpu: number): boolean {
+    const kind = this.block(vcpu);
     // A plain receive waits on, for a peer that may come back; a caller waiting for its reply does not.
-    if (kind === IpcBlock.Recv || kind === IpcBlock.Standby || kind === IpcBlock.Retired) return false;
+    if (kind !== IpcBlock.Send && kind !== IpcBlock.CallSend && kind !== IpcBlock.Reply) return false;
+    const channel = this.int(vcpu, SLOT) >> 1;
     const myEndpoint = this.owner(channel, 0) === this.host.vmOf(vcpu) ? 0 : 1;
     return !this.host.alive(this.owner(channel, 1 - myEndpoint));
   }
@@ -370,15 +391,14 @@ export class SyncIpc {
       h.recordLatency(slot, Math.max(0, now - this.nums[sender * VCPU_NUMS + SENT_AT]));
       h.setStatus(vcpu, IpcStatus.Ok);
       if (this.block(sender) === IpcBlock.CallSend) {
-        // The caller now waits for the reply on the opposite direction.
-        this.setInt(sender, BLOCK, IpcBlock.None);
-        this.wait(sender, slot ^ 1, RECV_WAITER, IpcBlock.Reply);
+        // The caller now waits for the reply on the opposite direction (it never looks runnable in between).
+        this.wait(sender, slot ^ 1, RECV_WAITER, IpcBlock.Reply, now);
       } else {
         this.unblock(sender, IpcStatus.Ok, now);
       }
       return;
     }
-    this.wait(vcpu, slot, RECV_WAITER, IpcBlock.Recv);
+    this.wait(vcpu, slot, RECV_WAITER, IpcBlock.Recv, now);
   }
 
   /** The owner of the endpoint sending on `out` is ready to receive: ends the downtime of a handover. */
@@ -408,10 +428,18 @@ export class SyncIpc {
     this.flows[f + FLOW_BYTES] += count * 4;
   }
 
-  private wait(vcpu: number, slot: number, role: number, kind: IpcBlock): void {
+  /**
+   * Blocks `vcpu` as the `role` waiter of `slot`; if another vCPU already waits there, the vCPU is
+   * not blocked (or no longer) and reads EBUSY. Other cores read a vCPU's block kind without the
+   * lock, so it only ever changes from one final value to another.
+   */
+  private wait(vcpu: number, slot: number, role: number, kind: IpcBlock, now: number): void {
     const current = this.waiter(slot, role);
     if (current >= 0 && current !== vcpu && this.host.alive(this.host.vmOf(current))) {
+      const wasBlocked = this.block(vcpu) !== IpcBlock.None;
       this.host.setStatus(vcpu, IpcStatus.Busy);
+      this.setInt(vcpu, BLOCK, IpcBlock.None);
+      if (wasBlocked) this.host.wake(vcpu, now);
       return;
     }
     this.setWaiter(slot, role, vcpu);

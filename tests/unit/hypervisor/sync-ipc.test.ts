@@ -100,14 +100,14 @@ describe('synchronous IPC', () => {
     expect(s.status.get(0)).toBe(IpcStatus.PeerGone);
     s.alive[1] = true;
     s.ipc.operate(0, IpcOp.Call, 0, 0, 0);
-    expect(s.ipc.peerGone(0)).toBe(false);
+    expect(s.ipc.cancelIfPeerGone(0)).toBe(false);
     s.alive[1] = false;
-    expect(s.ipc.peerGone(0)).toBe(true);
-    expect(s.ipc.cancel(0, IpcStatus.PeerGone)).toBe(true);
+    expect(s.ipc.cancelIfPeerGone(0)).toBe(true);
+    expect(s.ipc.block(0)).toBe(IpcBlock.None);
     expect(s.status.get(0)).toBe(IpcStatus.PeerGone);
     // A plain receive waits on for a peer that may come back.
     s.ipc.operate(1, IpcOp.Recv, 0, 0, 0);
-    expect(s.ipc.peerGone(1)).toBe(false);
+    expect(s.ipc.cancelIfPeerGone(1)).toBe(false);
   });
 
   it('an interrupt cancels a wait once; the slot is free again', () => {
