@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Fails when an import crosses the layering of DESIGN.md: engine/ is platform-neutral except
 // engine/host (the only engine folder that may use Node), engine never imports app/, imports flow
-// cli, host → hypervisor → cores, devices → memory, and the renderer reaches only app/shared.
+// cli, host → hypervisor → cores, devices → memory, only app/host drives the engine, and the renderer
+// reaches only app/shared (and chart.js).
 
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -22,11 +23,34 @@ export const ALLOWED = {
   'app/shared': [],
   'app/renderer': ['app/shared'],
   'app/preload': ['app/shared'],
-  'app/main': ['app/shared', 'engine/host', 'engine/scenario', 'engine/metrics'],
+  // The monitor's engine host: the one app folder that drives the engine.
+  'app/host': ['app/shared', 'engine/host', 'engine/scenario', 'engine/metrics', 'engine/hypervisor'],
+  'app/main': ['app/shared', 'app/host'],
+  'app/web': ['app/shared', 'app/host'],
+  'app/launch': [],
 };
 
 /** Layers that may import Node's built-in modules. */
-const NODE_ALLOWED = new Set(['engine/host', 'app/main', 'app/preload']);
+const NODE_ALLOWED = new Set(['engine/host', 'app/host', 'app/main', 'app/web', 'app/launch']);
+
+/**
+ * The npm packages each app layer may import (engine layers are not restricted here): the renderer
+ * and the preload run in the page's sandbox, so neither may pull in Node-only packages.
+ */
+const PACKAGES_ALLOWED = {
+  'app/shared': [],
+  'app/renderer': ['chart.js'],
+  'app/preload': ['electron'],
+  'app/host': [],
+  'app/main': ['electron'],
+  'app/web': ['ws'],
+  'app/launch': [],
+};
+
+function packageName(spec) {
+  const parts = spec.split('/');
+  return spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
 const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 const IMPORT = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|[\s;(])import\s*\(?\s*['"]([^'"]+)['"]/gm;
 
@@ -64,10 +88,14 @@ export function checkLayers(root) {
     for (const match of text.matchAll(IMPORT)) {
       const spec = match[1] ?? match[2];
       if (NODE_BUILTINS.has(spec) || spec.startsWith('node:')) {
-        if (!NODE_ALLOWED.has(layer)) problems.push(`${rel}: imports '${spec}', but only engine/host may use Node built-ins`);
+        if (!NODE_ALLOWED.has(layer)) problems.push(`${rel}: imports '${spec}', but only ${[...NODE_ALLOWED].join(', ')} may use Node built-ins`);
         continue;
       }
-      if (!spec.startsWith('.')) continue; // a package
+      if (!spec.startsWith('.')) {
+        const allowed = PACKAGES_ALLOWED[layer];
+        if (allowed !== undefined && !allowed.includes(packageName(spec))) problems.push(`${rel}: imports the package '${spec}', which ${layer} may not use`);
+        continue;
+      }
       const target = layerOf(resolve(dirname(file), spec), root);
       if (target === undefined) {
         problems.push(`${rel}: imports '${spec}', outside every layer`);

@@ -110,6 +110,7 @@ export class System {
   private readonly cores: CoreHandle[] = [];
   private readonly events: SystemEvent[] = [];
   private readonly traceLog: TraceEntry[] = [];
+  private traceDrained = 0;
   private readonly wallStart = performance.now();
   private failure: string | undefined;
   private stopped = false;
@@ -258,6 +259,16 @@ export class System {
 
   eventLog(): readonly SystemEvent[] {
     return this.events;
+  }
+
+  /**
+   * The trace records (recordTrace option) added since the previous call, for live views: each
+   * call's records are in time order, and every record comes out of exactly one call.
+   */
+  drainTrace(): TraceEntry[] {
+    const fresh = this.traceLog.slice(this.traceDrained);
+    this.traceDrained = this.traceLog.length;
+    return fresh.sort((x, y) => x.time - y.time || x.core - y.core);
   }
 
   /** The merged execution trace (only with the recordTrace option), in time order. */
