@@ -812,9 +812,10 @@ export class Hart {
       else this.fault(TrapCause.StoreAccessFault, addr);
       return;
     }
-    if ((addr & (size - 1)) === 0 && this.memory.bus.write(addr, size, value)) {
+    const stored = (addr & (size - 1)) === 0 ? this.memory.bus.store(addr, size, value) : 0;
+    if (stored !== 0) {
       // A device write may raise an interrupt or stop the machine, unless the device says it cannot.
-      if (!this.memory.bus.plainStore(addr)) this.endSlice = true;
+      if (stored === 1) this.endSlice = true;
       return;
     }
     this.fault(TrapCause.StoreAccessFault, addr);

@@ -42,10 +42,16 @@ export class Bus {
     return m !== undefined && m.device.write((addr >>> 0) - m.base, size, value);
   }
 
-  /** True when a write to `addr` is a plain store to its device (see MmioDevice.plainStore). */
-  plainStore(addr: number): boolean {
-    const m = this.find(addr >>> 0, 1);
-    return m !== undefined && m.device.plainStore !== undefined && m.device.plainStore((addr >>> 0) - m.base);
+  /**
+   * A store as the hart needs it, with one lookup: 0 when nothing decodes it (an access fault), 1
+   * when it may have side effects (the hart ends its slice), 2 for a plain store (MmioDevice.plainStore).
+   */
+  store(addr: number, size: AccessSize, value: number): 0 | 1 | 2 {
+    const m = this.find(addr >>> 0, size);
+    if (m === undefined) return 0;
+    const off = (addr >>> 0) - m.base;
+    if (!m.device.write(off, size, value)) return 0;
+    return m.device.plainStore !== undefined && m.device.plainStore(off) ? 2 : 1;
   }
 }
 
