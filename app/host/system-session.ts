@@ -157,7 +157,7 @@ export class SystemSession {
     this.pendingEvents = [];
     const output = this.consoles.drain();
     this.remember(events, output);
-    this.listener.sample(buildSample(system.snapshot(), system.layout, { seq: ++this.seq, runs: this.traceFeed?.next(), console: output, events }));
+    this.listener.sample(buildSample(system.snapshot(), { seq: ++this.seq, runs: this.traceFeed?.next(), console: output, events }));
   }
 
   private remember(events: MonitorEvent[], output: { vm: string; text: string }[]): void {
