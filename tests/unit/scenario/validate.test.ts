@@ -326,6 +326,27 @@ describe('physical memory partitions', () => {
   });
 });
 
+describe('update slots', () => {
+  it('an updatable VM gets a second partition of its size, first-fit after the others', () => {
+    const result = validateScenario(withVm(1, { updatable: true }), SOURCE);
+    expect(result.errors).toEqual([]);
+    const [alpha, beta] = result.scenario!.vms;
+    expect(alpha.updateSlot).toBeUndefined();
+    expect(beta.updateSlot).toBe(3 * MiB); // after alpha (1 MiB at 0) and beta (2 MiB at 1 MiB)
+  });
+
+  it('the slot must fit in the memory left', () => {
+    const json = withVm(1, { updatable: true, ram: '8M' }, { ...baseScenario(), memory: '12M' });
+    expect(errorsOf(json)).toEqual([
+      'vms[1].updatable: no free 8 MiB range is left in physical memory (12 MiB) for the update slot after the partitions and channel windows',
+    ]);
+  });
+
+  it('updatable is a boolean', () => {
+    expect(errorsOf(withVm(0, { updatable: 'yes' }))).toEqual(['vms[0].updatable: must be true or false (got "yes")']);
+  });
+});
+
 describe('guests', () => {
   it('a missing guest file names the path as written', () => {
     expect(errorsOf(withVm(0, { guest: '../x.elf' }))).toEqual(['vms[0].guest: cannot read ../x.elf: no such file']);
