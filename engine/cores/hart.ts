@@ -41,6 +41,7 @@ export const CONTEXT_NUMBERS = 8;
 /** Word offsets inside a saved context that schedulers read without loading it. */
 export const CONTEXT_MIE = 35;
 export const CONTEXT_MIP_SOFT = 36;
+export const CONTEXT_CYCLES = 0; // in the numbers
 export const CONTEXT_MTIME_OFFSET = 4; // in the numbers
 export const CONTEXT_WAITING = 53;
 

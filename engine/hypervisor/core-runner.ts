@@ -1,6 +1,6 @@
 // One physical core of the hypervisor: picks vCPUs by policy, runs their slices, keeps virtual time.
 
-import { CONTEXT_MIE, CONTEXT_MIP_SOFT, CONTEXT_MTIME_OFFSET, CONTEXT_WAITING, CYCLES_PER_TICK, Hart } from '../cores/hart.js';
+import { CONTEXT_CYCLES, CONTEXT_MIE, CONTEXT_MIP_SOFT, CONTEXT_MTIME_OFFSET, CONTEXT_WAITING, CYCLES_PER_TICK, Hart } from '../cores/hart.js';
 import { Interrupt, MIP_MEIP, MIP_MSIP, MIP_MTIP, MIP_SEIP } from '../cores/trap-cause.js';
 import { pickFixedPriority, pickTimePartitioned, replenish, type Candidate, type Window } from './scheduler.js';
 import {
@@ -182,10 +182,9 @@ export class CoreRunner {
     t.setVcpuNum(c.vcpu, VCPU_PERIOD_START, c.periodStart);
     const resident = this.isResident(c.vcpu);
     const hart = this.harts[c.vcpu];
-    const words = t.contextWordsOf(c.vcpu);
-    const waiting = resident ? hart!.waiting : words[CONTEXT_WAITING] !== 0;
-    const mie = resident ? hart!.mie : words[CONTEXT_MIE];
-    const soft = resident ? hart!.mipSoft : words[CONTEXT_MIP_SOFT];
+    const waiting = resident ? hart!.waiting : t.contextWord(c.vcpu, CONTEXT_WAITING) !== 0;
+    const mie = resident ? hart!.mie : t.contextWord(c.vcpu, CONTEXT_MIE);
+    const soft = resident ? hart!.mipSoft : t.contextWord(c.vcpu, CONTEXT_MIP_SOFT);
     const timer = this.timerCycle(c.vcpu);
     const interrupted = ((this.lines(c.vcpu, timer) | soft) & mie) !== 0;
     if (t.ipc.block(c.vcpu) !== IpcBlock.None) {
@@ -201,7 +200,7 @@ export class CoreRunner {
     c.wakeAt = waiting && (mie & MIP_MTIP) !== 0 ? timer : Infinity;
     // A vCPU that last ran on a core ahead of this one may not run here before its own clock:
     // running it now would drag this core's clock past events due earlier (another VM's deadline).
-    const clock = resident ? hart!.cycles : t.contextNumbersOf(c.vcpu)[0];
+    const clock = resident ? hart!.cycles : t.contextNumber(c.vcpu, CONTEXT_CYCLES);
     if (c.eligible && clock > this.time) {
       c.eligible = false;
       c.wakeAt = clock;
@@ -219,7 +218,7 @@ export class CoreRunner {
     const local = vcpu - t.layout.vms[vm].firstVcpu;
     const cmp = Number(t.clints[vm].timecmp(local));
     if (cmp >= NEVER / CYCLES_PER_TICK) return Infinity;
-    const offset = this.isResident(vcpu) ? this.harts[vcpu]!.mtimeOffset : t.contextNumbersOf(vcpu)[CONTEXT_MTIME_OFFSET];
+    const offset = this.isResident(vcpu) ? this.harts[vcpu]!.mtimeOffset : t.contextNumber(vcpu, CONTEXT_MTIME_OFFSET);
     return (cmp - offset) * CYCLES_PER_TICK;
   }
 

@@ -24,16 +24,19 @@ export interface VmBootImage {
 export function planSystem(scenario: Scenario): SystemPlan {
   let firstVcpu = 0;
   const boot: VmBootImage[] = [];
-  const updatable = scenario.vms.flatMap((vm, i) => (vm.updateSlot === undefined ? [] : [{ vm, i, base: vm.updateSlot }]));
-  const slots = [...scenario.vms.map((vm, i) => ({ vm, i, base: vm.physicalBase })), ...updatable];
-  const vms = slots.map(({ vm, i, base }, index) => {
+  const slots = scenario.vms.map((vm, i) => ({ vm, logical: i, base: vm.physicalBase, twin: -1 }));
+  scenario.vms.forEach((vm, i) => {
+    if (vm.updateSlot === undefined) return;
+    slots[i].twin = slots.length;
+    slots.push({ vm, logical: i, base: vm.updateSlot, twin: i });
+  });
+  const vms = slots.map(({ vm, logical, base, twin }) => {
     const tree = buildDeviceTree({ harts: vm.vcpus, ramBase: RAM_BASE, ramBytes: vm.ramBytes, isa: 'rv32imac_zicsr_zifencei', timebaseHz: 10_000_000 });
     boot.push({ image: vm.image, deviceTree: tree });
-    const twin = index < scenario.vms.length ? scenario.vms.length + updatable.findIndex((u) => u.i === i) : i;
     const layout = {
       name: vm.name,
-      logical: i,
-      twin: index < scenario.vms.length && vm.updateSlot === undefined ? -1 : twin,
+      logical,
+      twin,
       physicalBase: base,
       ramBytes: vm.ramBytes,
       vcpus: vm.vcpus,
@@ -67,7 +70,7 @@ export function planSystem(scenario: Scenario): SystemPlan {
       majorFrame: s.policy === 'time-partitioned' ? s.majorFrame : 0,
       // A twin runs in its VM's windows.
       windows: s.policy === 'time-partitioned'
-        ? s.windows.flatMap((w) => vms.filter((vm) => vm.logical === w.vmIndex).map((vm) => ({ core: w.core, vm: vms.indexOf(vm), offset: w.offset, duration: w.duration })))
+        ? s.windows.flatMap((w) => [w.vmIndex, slots[w.vmIndex].twin].filter((vm) => vm >= 0).map((vm) => ({ core: w.core, vm, offset: w.offset, duration: w.duration })))
         : [],
       vms,
       channels: scenario.channels.map((c) => ({

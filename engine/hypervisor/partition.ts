@@ -1,6 +1,6 @@
 // Puts a VM's partition and vCPUs into their boot state, or zeroes the partition (wipe).
 
-import { CONTEXT_NUMBERS, CONTEXT_WORDS } from '../cores/hart.js';
+import { CONTEXT_CYCLES, CONTEXT_NUMBERS, CONTEXT_WORDS } from '../cores/hart.js';
 import { Privilege } from '../cores/trap-cause.js';
 import { loadElf, type ElfImage } from '../loader/elf.js';
 import { RAM_BASE } from '../memory/memory-map.js';
@@ -45,7 +45,7 @@ export function bootPartition(tables: SystemTables, vm: number, image: ElfImage,
     words[11] = layout.fdtAddress; // a1 = the device tree
     words[32] = image.entry; // pc
     words[33] = Privilege.Machine;
-    numbers[0] = now; // the vCPU's clock starts at the system's time
+    numbers[CONTEXT_CYCLES] = now; // the vCPU's clock starts at the system's time
     tables.bumpVersion(vcpu);
     tables.setVcpuNum(vcpu, VCPU_BUDGET_LEFT, layout.budget);
     tables.setVcpuNum(vcpu, VCPU_PERIOD_START, now);

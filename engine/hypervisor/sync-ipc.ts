@@ -13,8 +13,7 @@
 // (Standby). The handover happens only at a quiet moment, when the old owner holds no request it
 // has not answered and no message of its own in flight, so no message is lost or answered twice.
 
-/** Message registers copied per IPC. */
-export const IPC_REGISTERS = 8;
+import { HV_IPC_REGISTERS as IPC_REGISTERS } from '../devices/hv-services.js';
 
 export const enum IpcStatus {
   Ok = 0,

@@ -298,6 +298,16 @@ export class SystemTables {
     this.vcpuNums[vcpu * VCPU_NUMS + field] = value;
   }
 
+  /** One word of a vCPU's saved context, read in place (schedulers read these on every pick). */
+  contextWord(vcpu: number, index: number): number {
+    return this.contextWords[vcpu * CONTEXT_WORDS + index];
+  }
+
+  /** One number of a vCPU's saved context, read in place. */
+  contextNumber(vcpu: number, index: number): number {
+    return this.contextNumbers[vcpu * CONTEXT_NUMBERS + index];
+  }
+
   contextWordsOf(vcpu: number): Int32Array {
     return this.contextWords.subarray(vcpu * CONTEXT_WORDS, (vcpu + 1) * CONTEXT_WORDS);
   }
