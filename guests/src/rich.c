@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include "clint.h"
 #include "console.h"
+#include "crc-load.h"
 #include "csr.h"
 #include "phone.h"
 #include "tessera-doorbell.h"
@@ -48,26 +49,14 @@ static uint32_t msg[MODEM_MAX / 4];
 
 static void crc_setup(void)
 {
-    for (uint32_t i = 0; i < 256; i++) {
-        uint32_t c = i;
-        for (int k = 0; k < 8; k++)
-            c = (c & 1) ? 0xedb88320u ^ (c >> 1) : c >> 1;
-        table[i] = c;
-    }
-    uint32_t lcg = 1;
-    for (uint32_t i = 0; i < BUF_BYTES; i++) {
-        lcg = lcg * 1664525u + 1013904223u;
-        buf[i] = (uint8_t)(lcg >> 24);
-    }
+    crc_load_setup(table, buf, BUF_BYTES);
     __asm__ volatile("fence rw, rw" ::: "memory");
     ready = 1;
 }
 
 static uint32_t crc_block(uint32_t crc, const uint8_t *p, uint32_t n)
 {
-    while (n--)
-        crc = table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
-    return crc;
+    return crc_load_block(table, crc, p, n);
 }
 
 static void kick(struct ring *r)
