@@ -91,7 +91,7 @@ async function handle(system: System, line: string): Promise<ControlResponse> {
     await system.command(request.vm, request.command);
     return { ok: true, message: `${request.vm}: ${request.command} done` };
   } catch (error) {
-    if (error instanceof UpdateError && /rolled back/.test(error.message)) return { ok: false, kind: 'rolled-back', error: error.message };
+    if (error instanceof UpdateError && error.rolledBack) return { ok: false, kind: 'rolled-back', error: error.message };
     if (error instanceof LifecycleError || error instanceof UpdateError || error instanceof GuestFileError) return { ok: false, kind: 'refused', error: error.message };
     return { ok: false, kind: 'refused', error: `internal error: ${(error as Error).message.split('\n', 1)[0]}` };
   }

@@ -27,6 +27,11 @@ export interface UpdateReport {
 
 export class UpdateError extends Error {
   override readonly name = 'UpdateError';
+
+  /** `rolledBack`: the new version was booted and then undone; otherwise nothing was changed. */
+  constructor(message: string, readonly rolledBack = false) {
+    super(message);
+  }
 }
 
 /** What the update needs of the system that runs it. */
@@ -116,11 +121,12 @@ export async function runUpdate(host: UpdateHost, from: number, to: number, imag
     }
     await host.stopSlot(to);
     host.emit(from, 'update-rolled-back', reason);
-    throw new UpdateError(`update of '${name}' rolled back: ${reason}; the old version keeps running`);
+    throw new UpdateError(`update of '${name}' rolled back: ${reason}; the old version keeps running`, true);
   }
 }
 
-function slotName(slot: number, logical: number): 'a' | 'b' {
+/** 'a' for a VM's own partition, 'b' for its update slot. */
+export function slotName(slot: number, logical: number): 'a' | 'b' {
   return slot === logical ? 'a' : 'b';
 }
 

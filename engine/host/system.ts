@@ -17,7 +17,7 @@ import type { TraceRecord } from '../metrics/trace-ring.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { ChannelMetrics, type ChannelSnapshot } from './channel-metrics.js';
 import { readGuestFile } from './guest-file.js';
-import { runUpdate, updateImage, type UpdateHost, type UpdateOptions, type UpdateReport } from './over-the-air.js';
+import { runUpdate, slotName, updateImage, type UpdateHost, type UpdateOptions, type UpdateReport } from './over-the-air.js';
 import type { HvCoreWorker } from './hv-core-worker.js';
 import { callWorker, startWorkerHandle, stopWorkers, type WorkerHandle } from './worker-handle.js';
 
@@ -206,10 +206,8 @@ export class System {
       tables: this.tables,
       bootSlot: (slot, image) => {
         this.bootImages[slot] = { image, deviceTree: this.bootImages[slot].deviceTree };
-        bootPartition(this.tables, slot, image, this.bootImages[slot].deviceTree, this.tables.now());
         this.tables.setVmInt(slot, VM_ON_TRIAL, 1);
-        this.tables.setVmInt(slot, VM_STATE, VmState.Running);
-        this.tables.wakeAllCores();
+        this.start(slot, this.tables.now());
       },
       stopSlot: async (slot) => {
         this.tables.setVmInt(slot, VM_STATE, VmState.Stopped);
@@ -341,10 +339,15 @@ export class System {
   }
 
   private boot(vm: number, now: number, kind: SystemEvent['kind']): void {
+    this.start(vm, now);
+    this.emit(vm, kind);
+  }
+
+  /** Rebuilds the partition from the VM's boot image and lets the cores run it. */
+  private start(vm: number, now: number): void {
     bootPartition(this.tables, vm, this.bootImages[vm].image, this.bootImages[vm].deviceTree, now);
     this.tables.setVmInt(vm, VM_STATE, VmState.Running);
     this.tables.wakeAllCores();
-    this.emit(vm, kind);
   }
 
   private async restart(vm: number, kind: SystemEvent['kind']): Promise<void> {
@@ -480,7 +483,7 @@ export class System {
           violations,
           restarts: slots.reduce((sum, slot) => sum + t.vmInt(slot, VM_RESTARTS), 0),
           faults: slots.reduce((sum, slot) => sum + t.vmInt(slot, VM_FAULTS), 0),
-          ...(vm.twin < 0 ? {} : { slot: i === logical ? 'a' as const : 'b' as const }),
+          ...(vm.twin < 0 ? {} : { slot: slotName(i, logical) }),
           exitCode: t.vmInt(i, VM_EXIT_CODE),
           ready: ready === 0 ? null : ready - 1,
           latency: latency.snapshot().toJSON(),
