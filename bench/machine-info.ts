@@ -1,6 +1,6 @@
 // Describes the host a benchmark ran on, printed with every figure.
 
-import { cpus, totalmem, type as osType, release } from 'node:os';
+import { hostInfo } from '../engine/host/run-metadata.js';
 
 export interface MachineInfo {
   cpu: string;
@@ -12,15 +12,8 @@ export interface MachineInfo {
 }
 
 export function machineInfo(): MachineInfo {
-  const list = cpus();
-  return {
-    cpu: list[0]?.model.trim() ?? 'unknown',
-    cores: list.length,
-    memoryGiB: Math.round(totalmem() / 2 ** 30),
-    os: `${osType()} ${release()}`,
-    node: process.version,
-    date: new Date().toISOString(),
-  };
+  const host = hostInfo();
+  return { cpu: host.cpuModel, cores: host.cpuCount, memoryGiB: host.memoryGiB, os: host.os, node: host.node, date: new Date().toISOString() };
 }
 
 export function describeMachine(info: MachineInfo): string {

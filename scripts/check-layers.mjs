@@ -17,9 +17,11 @@ export const ALLOWED = {
   'engine/loader': ['engine/memory'],
   'engine/metrics': [],
   'engine/scenario': ['engine/memory', 'engine/loader'],
+  // Scaling experiments: sweep points, their records, result files and plots (pure).
+  'engine/experiment': ['engine/memory', 'engine/loader', 'engine/metrics', 'engine/scenario'],
   'engine/hypervisor': ['engine/memory', 'engine/cores', 'engine/devices', 'engine/loader', 'engine/metrics', 'engine/scenario'],
-  'engine/host': ['engine/memory', 'engine/cores', 'engine/devices', 'engine/loader', 'engine/metrics', 'engine/scenario', 'engine/hypervisor'],
-  'engine/cli': ['engine/memory', 'engine/cores', 'engine/devices', 'engine/loader', 'engine/metrics', 'engine/scenario', 'engine/hypervisor', 'engine/host'],
+  'engine/host': ['engine/memory', 'engine/cores', 'engine/devices', 'engine/loader', 'engine/metrics', 'engine/scenario', 'engine/hypervisor', 'engine/experiment'],
+  'engine/cli': ['engine/memory', 'engine/cores', 'engine/devices', 'engine/loader', 'engine/metrics', 'engine/scenario', 'engine/hypervisor', 'engine/experiment', 'engine/host'],
   'app/shared': [],
   'app/renderer': ['app/shared'],
   'app/preload': ['app/shared'],

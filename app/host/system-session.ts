@@ -135,7 +135,8 @@ export class SystemSession {
           mimeType: 'application/json',
           text: chromeTrace({
             scenario: `${base} (${scenarioPath})`, frequency: this.scenario.timing.frequency, cores: this.scenario.cores,
-            vmNames: system.vmNames(), trace: system.trace(), events: system.eventLog(),
+            vmNames: system.vmNames(), channels: system.traceSetup().channels, trace: system.trace(), events: system.eventLog(),
+            omitted: system.traceOmitted(), dropped: system.traceDropped(),
           }),
         };
     }

@@ -4,6 +4,7 @@ import { UsageError } from './args.js';
 import { EXIT_USAGE } from './exit-codes.js';
 import { controlCommand } from './control-command.js';
 import { runCommand, RUN_USAGE, type CommandIo } from './run-command.js';
+import { sweepCommand } from './sweep-command.js';
 import { validateCommand } from './validate-command.js';
 
 const USAGE = `usage: tessera <command> [options]
@@ -12,6 +13,7 @@ commands:
   run GUEST.elf        run a bare-metal RISC-V ELF on a QEMU-virt-like machine
   run SCENARIO.json    run a scenario's VMs on the hypervisor
   validate FILE...     check scenario files and the guests they name
+  sweep SCENARIO.json  scaling experiment: run it over cores/VMs/quantum/policy, write results and plots
   update VM NEW.elf    firmware over the air: replace a VM of a running scenario
   wipe VM              remote wipe: zero a running VM's partition and halt it
   vm ACTION VM         start, pause, resume, stop, restart or destroy a VM
@@ -32,6 +34,8 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
         return command === undefined ? EXIT_USAGE : 0;
       case 'run':
         return await runCommand(rest, io);
+      case 'sweep':
+        return await sweepCommand(rest, io);
       case 'validate':
         return await validateCommand(rest, io);
       case 'update':

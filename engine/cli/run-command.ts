@@ -10,7 +10,7 @@ import { Progress } from './progress.js';
 import { runScenario } from './run-scenario.js';
 
 export const RUN_USAGE = `usage: tessera run GUEST.elf [options]
-       tessera run SCENARIO.json [--duration SECONDS] [--json FILE]
+       tessera run SCENARIO.json [--duration SECONDS] [--json FILE] [--trace FILE]
 
 With an ELF: runs a bare-metal RV32IMAC program on a machine like QEMU's virt
 board (qemu-system-riscv32 -M virt -bios none). The guest's UART goes to stdout
@@ -19,11 +19,14 @@ and stdin goes to its UART; the exit code is the guest's (test device or HTIF).
 With a scenario: runs its VMs on the hypervisor, prints each VM's console
 prefixed by its name, and ends with a per-VM table (state, instructions, MIPS,
 interrupts, latency, violations, restarts). Exit code 1 when a VM failed against
-its fault policy, 3 when the scenario is invalid or the --json file cannot be written.
+its fault policy, 3 when the scenario is invalid or the --json or --trace file cannot be written.
 
 scenario options:
   --duration SECONDS     stop after this much virtual time (default: until every VM ended)
   --json FILE            also write the final metrics and the event log as JSON
+  --trace FILE           stream a Chrome Trace Event JSON file (open it in ui.perfetto.dev):
+                         a track per core with vCPU runs, interrupts and their latency,
+                         IPC and doorbells as arrows, and a track per VM with its lifecycle
   --control SOCKET       serve 'tessera update|wipe|vm' on this Unix socket
                          (default: tessera-SCENARIO.sock in the temporary folder)
 
@@ -47,6 +50,7 @@ const SPECS = {
   quantum: { value: true },
   duration: { value: true },
   json: { value: true },
+  trace: { value: true },
   control: { value: true },
 };
 
@@ -69,7 +73,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     }
     return runScenario(args.positional[0], args, io);
   }
-  for (const option of ['duration', 'json']) {
+  for (const option of ['duration', 'json', 'trace']) {
     if (args.options.has(option)) throw new UsageError(`--${option} is for scenario files`);
   }
   const harts = integerOption(args, 'harts', 1, MAX_HARTS) ?? 1;

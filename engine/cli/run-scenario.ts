@@ -2,6 +2,8 @@
 
 import { loadScenarioFile } from '../host/scenario-file.js';
 import { System, type SystemEvent } from '../host/system.js';
+import { reproducibilityInfo } from '../host/run-metadata.js';
+import { TraceFileError } from '../host/trace-file.js';
 import { ReportFileError, writeTextFile } from '../host/text-file.js';
 import { secondsOption, type ParsedArgs } from './args.js';
 import { EXIT_BAD_INPUT } from './exit-codes.js';
@@ -16,11 +18,15 @@ export const EXIT_VM_FAILED = 1;
 export async function runScenario(path: string, args: ParsedArgs, io: CommandIo): Promise<number> {
   const duration = secondsOption(args, 'duration');
   const jsonPath = args.options.get('json');
+  const tracePath = args.options.get('trace');
   const { scenario, errors } = loadScenarioFile(path);
   if (scenario === undefined) {
     for (const error of errors) io.stderr.write(`tessera: ${path}: ${error}\n`);
     return EXIT_BAD_INPUT;
   }
+  // What reproduces this run, recorded in its result files (--json, --trace).
+  const commandLine = ['tessera', 'run', path, ...[...args.options].flatMap(([name, value]) => (value === true ? [`--${name}`] : [`--${name}`, value]))];
+  const reproducibility = reproducibilityInfo(path, scenario, commandLine);
   const lines = new Map<string, string>();
   const onConsole = (vm: string, bytes: Uint8Array) => {
     const text = (lines.get(vm) ?? '') + Buffer.from(bytes).toString('latin1');
@@ -33,11 +39,19 @@ export async function runScenario(path: string, args: ParsedArgs, io: CommandIo)
       io.stderr.write(`tessera: ${(e.time / scenario.timing.frequency).toFixed(6)} s: ${e.vm}: ${e.kind}${e.detail ? ` (${e.detail})` : ''}\n`);
     }
   };
-  const system = await System.create(scenario, {
-    durationCycles: duration === undefined ? 0 : Math.round(duration * scenario.timing.frequency),
-    onConsole,
-    onEvent,
-  });
+  let system: System;
+  try {
+    system = await System.create(scenario, {
+      durationCycles: duration === undefined ? 0 : Math.round(duration * scenario.timing.frequency),
+      onConsole,
+      onEvent,
+      ...(typeof tracePath === 'string' ? { traceFile: tracePath, traceMetadata: { reproducibility, ...(duration !== undefined ? { durationSeconds: duration } : {}) } } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof TraceFileError)) throw error;
+    io.stderr.write(`tessera: ${error.message}\n`);
+    return EXIT_BAD_INPUT;
+  }
   const controlOption = args.options.get('control');
   let control: ControlServer;
   try {
@@ -59,7 +73,7 @@ export async function runScenario(path: string, args: ParsedArgs, io: CommandIo)
     io.stdout.write(formatScenarioReport(snapshot));
     if (typeof jsonPath === 'string') {
       try {
-        await writeTextFile(jsonPath, JSON.stringify({ scenario: scenario.name, ...snapshot, events: system.eventLog(), failed: system.failed() }, null, 2) + '\n');
+        await writeTextFile(jsonPath, JSON.stringify({ scenario: scenario.name, reproducibility, ...snapshot, events: system.eventLog(), failed: system.failed() }, null, 2) + '\n');
       } catch (error) {
         if (!(error instanceof ReportFileError)) throw error;
         io.stderr.write(`tessera: ${error.message}\n`);
@@ -77,5 +91,10 @@ export async function runScenario(path: string, args: ParsedArgs, io: CommandIo)
     progress.stop();
     await control.close();
     await system.dispose();
+    // The file is complete by now, however the run ended.
+    const trace = system.traceSummary();
+    if (trace !== undefined) {
+      io.stderr.write(trace.error !== undefined ? `tessera: ${trace.error}\n` : `tessera: trace ${trace.file} (${trace.events} events, ${trace.dropped} dropped)\n`);
+    }
   }
 }

@@ -1,23 +1,35 @@
-// Entry of a hypervisor core worker thread: one physical core, controlled through comlink and Atomics.
+// Entry of a hypervisor worker thread: one or more physical cores, controlled through comlink and Atomics.
 
 import { parentPort } from 'node:worker_threads';
 import { expose } from 'comlink';
 import { CoreRunner, type CoreEnd } from '../hypervisor/core-runner.js';
+import { runCoreThread } from '../hypervisor/core-thread.js';
 import type { VmBootImage } from '../hypervisor/layout.js';
 import { SystemTables, type SystemBuffers, type SystemLayout } from '../hypervisor/system-tables.js';
 import { nodeEndpoint } from './node-endpoint.js';
 
 export class HvCoreWorker {
-  private runner: CoreRunner | undefined;
+  private thread = -1;
+  private tables: SystemTables | undefined;
+  private runners: CoreRunner[] = [];
 
-  init(core: number, layout: SystemLayout, buffers: SystemBuffers, boot: VmBootImage[], durationCycles: number): void {
-    this.runner = new CoreRunner(core, new SystemTables(layout, buffers), boot, () => performance.now(), durationCycles);
+  /** Sets up the cores that layout.threadOf gives to thread `thread`. */
+  init(thread: number, layout: SystemLayout, buffers: SystemBuffers, boot: VmBootImage[], durationCycles: number): void {
+    const tables = new SystemTables(layout, buffers);
+    this.thread = thread;
+    this.tables = tables;
+    this.runners = [];
+    for (let core = 0; core < layout.cores; core++) {
+      if (layout.threadOf[core] !== thread) continue;
+      this.runners.push(new CoreRunner(core, tables, boot, () => performance.now(), durationCycles));
+    }
+    for (const runner of this.runners) runner.shareThread = this.runners.length > 1;
   }
 
-  /** Runs the core until the host stops or pauses the system, or the duration ends. */
-  run(): CoreEnd {
-    if (this.runner === undefined) throw new Error('hv core worker: init() was not called');
-    return this.runner.run();
+  /** Runs the thread's cores until the host stops or pauses the system, or the duration ends. */
+  run(): CoreEnd[] {
+    if (this.tables === undefined) throw new Error('hv core worker: init() was not called');
+    return runCoreThread(this.thread, this.runners, this.tables, () => performance.now());
   }
 }
 

@@ -1,9 +1,11 @@
 // The engine API of the hypervisor: load a scenario, run its VMs on core workers, drive their
 // lifecycle, sample metrics and stream events. The CLI, the monitor and the tests all use this.
 
+import { availableParallelism } from 'node:os';
 import { describeCause } from '../cores/trap-cause.js';
 import type { CoreEnd } from '../hypervisor/core-runner.js';
 import { planSystem, type VmBootImage } from '../hypervisor/layout.js';
+import { coreThreads } from '../hypervisor/sync-groups.js';
 import { bootPartition, partitionBytes, wipePartition } from '../hypervisor/partition.js';
 import {
   CORE_BUSY, CORE_TIME, createSystemBuffers, SYSTEM_RELEASE, SystemCommand, SystemTables, VCPU_INSTRET,
@@ -12,16 +14,20 @@ import {
 } from '../hypervisor/system-tables.js';
 import { FAULT_NAMES, FaultKind, TraceKind } from '../hypervisor/trace-kinds.js';
 import { illegalTransition, TARGET_STATE, VM_STATE_NAMES, VmState, type LifecycleCommand, type VmStateName } from '../hypervisor/vm-state.js';
+import type { ChromeTraceSetup } from '../metrics/chrome-trace.js';
 import { LatencyHistogram, type LatencyHistogramJson } from '../metrics/latency-histogram.js';
-import type { TraceRecord } from '../metrics/trace-ring.js';
+import { IDLE_TRACE_RING_RECORDS, TRACE_RING_RECORDS, type TraceRecord, type TraceRing } from '../metrics/trace-ring.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { ChannelMetrics, type ChannelSnapshot } from './channel-metrics.js';
 import { readGuestFile } from './guest-file.js';
 import { runUpdate, slotName, updateImage, type UpdateHost, type UpdateOptions, type UpdateReport } from './over-the-air.js';
 import type { HvCoreWorker } from './hv-core-worker.js';
+import { TraceFile } from './trace-file.js';
 import { callWorker, startWorkerHandle, stopWorkers, type WorkerHandle } from './worker-handle.js';
 
 const POLL_MS = 10;
+/** Newest records the recordTrace log keeps (about 100 MB); older ones are let go of and counted. */
+export const MAX_TRACE_LOG_ENTRIES = 1_000_000;
 
 export class LifecycleError extends Error {
   override readonly name = 'LifecycleError';
@@ -72,31 +78,64 @@ export interface SystemOptions {
   /** Receives each VM's console output (its UART and hypervisor console) as it arrives. */
   onConsole?: (vm: string, bytes: Uint8Array) => void;
   onEvent?: (event: SystemEvent) => void;
-  /** Keep every trace record (vCPU runs, interrupts with latency, faults) for trace(). */
+  /**
+   * Worker threads for the cores (1..cores, core c on thread c % threads). Default: a thread per
+   * core, except that a group of cores kept in step gets at most one per host CPU, its cores taking
+   * turns instead of leaving it to the OS (engine/hypervisor/sync-groups.ts).
+   */
+  threads?: number;
+  /**
+   * Keep the trace records (vCPU runs, interrupts with latency, IPC, faults) for trace() and
+   * drainTrace(): the newest MAX_TRACE_LOG_ENTRIES of them. Turns the cores' tracing on.
+   */
   recordTrace?: boolean;
+  /**
+   * Stream the trace to this file as Chrome Trace Event JSON (ui.perfetto.dev opens it) while the
+   * run goes; the file is complete once run() has ended. Turns the cores' tracing on. A file that
+   * cannot be created makes create() reject with one line: `cannot write trace file PATH: reason`.
+   */
+  traceFile?: string;
+  /** Written into the trace file's otherData (what ran, where, how). */
+  traceMetadata?: Record<string, unknown>;
+}
+
+/** What a run's trace file holds, once the run has ended. */
+export interface TraceSummary {
+  file: string;
+  /** Trace events written (metadata not counted). */
+  events: number;
+  /** Trace records the cores' rings dropped because the host fell behind. */
+  dropped: number;
+  /** Set when writing the file failed part way (one line); the file is then incomplete. */
+  error?: string;
 }
 
 /** One record of the execution trace, merged over all cores in time order. */
 export interface TraceEntry {
   time: number;
   core: number;
-  kind: 'run' | 'interrupt' | 'fault' | 'exit' | 'ready' | 'reset';
+  kind: 'run' | 'interrupt' | 'ipc-send' | 'ipc-receive' | 'doorbell' | 'doorbell-take' | 'fault' | 'exit' | 'ready' | 'reset';
   /** The VM the record is about. */
   vm: string;
-  /** Run: the vCPU index within the VM; interrupt: the vCPU. */
+  /** Per-vCPU records (run, interrupt, IPC, doorbells): the vCPU index within the VM. */
   vcpu?: number;
-  /** Run: end time; interrupt: the interrupt code; fault: the fault kind. */
+  /** Run: end time; interrupt: the interrupt code; IPC and doorbells: the direction (channel * 2 + sending endpoint); fault: the fault kind. */
   a: number;
-  /** Interrupt: the latency in cycles; fault: the detail. */
+  /** Interrupt: the latency in cycles; IPC and doorbells: the message's sequence number on its direction; fault: the detail. */
   b: number;
 }
 
 const TRACE_KIND_NAMES: Record<number, TraceEntry['kind']> = {
-  [TraceKind.Run]: 'run', [TraceKind.Interrupt]: 'interrupt', [TraceKind.Fault]: 'fault',
+  [TraceKind.Run]: 'run', [TraceKind.Interrupt]: 'interrupt', [TraceKind.IpcSend]: 'ipc-send', [TraceKind.IpcReceive]: 'ipc-receive',
+  [TraceKind.DoorbellRing]: 'doorbell', [TraceKind.DoorbellTake]: 'doorbell-take', [TraceKind.Fault]: 'fault',
   [TraceKind.Exit]: 'exit', [TraceKind.Ready]: 'ready', [TraceKind.Reset]: 'reset',
 };
 
 type CoreHandle = WorkerHandle<HvCoreWorker>;
+
+function hostCpus(): number {
+  return Math.max(1, availableParallelism());
+}
 
 export class System {
   readonly layout: SystemLayout;
@@ -111,10 +150,14 @@ export class System {
   private readonly events: SystemEvent[] = [];
   private readonly traceLog: TraceEntry[] = [];
   private traceDrained = 0;
+  /** Records the bounded trace log let go of. */
+  private traceLogOmitted = 0;
+  private readonly traceOut: TraceFile | undefined;
+  private readonly tracing: boolean;
   private readonly wallStart = performance.now();
   private failure: string | undefined;
   private stopped = false;
-  private running: Promise<CoreEnd[]> | undefined;
+  private running: Promise<CoreEnd[][]> | undefined;
   private disposed = false;
   /** VMs whose fault policy gave up: the run has failed against policy. */
   private readonly failedVms = new Set<string>();
@@ -134,9 +177,13 @@ export class System {
 
   private constructor(private readonly scenario: Scenario, private readonly options: SystemOptions) {
     const plan = planSystem(scenario);
-    this.layout = plan.layout;
+    const threadOf = coreThreads(plan.layout.syncGroup, hostCpus(), options.threads);
+    const threads = Math.max(...threadOf) + 1;
+    this.layout = { ...plan.layout, threads, threadOf, spin: threads <= hostCpus() };
     this.bootImages = plan.boot;
-    this.tables = new SystemTables(this.layout, createSystemBuffers(this.layout));
+    this.tracing = options.recordTrace === true || options.traceFile !== undefined;
+    this.tables = new SystemTables(this.layout, createSystemBuffers(this.layout, this.tracing ? TRACE_RING_RECORDS : IDLE_TRACE_RING_RECORDS));
+    this.tables.setTracing(this.tracing);
     this.channelMetrics = new ChannelMetrics(this.tables);
     this.active = scenario.vms.map((_, i) => i);
     this.updateHost = this.makeUpdateHost();
@@ -144,17 +191,20 @@ export class System {
     this.tables.vcpuInts.fill(0);
     for (let v = 0; v < this.tables.vcpuCount; v++) this.tables.setVcpuInt(v, VCPU_OWNER, -1);
     for (let vm = 0; vm < this.layout.vms.length; vm++) this.tables.setVmInt(vm, VM_STATE, VmState.Created);
+    // Last: nothing above can fail after the file exists, and no worker runs yet if it cannot be made.
+    this.traceOut = options.traceFile === undefined ? undefined : TraceFile.open(options.traceFile, this.traceSetup());
   }
 
   private async spawn(): Promise<void> {
-    for (let core = 0; core < this.layout.cores; core++) {
-      this.cores.push(startWorkerHandle<HvCoreWorker>('hv-core-worker', `core ${core}:`, (message) => {
+    for (let thread = 0; thread < this.layout.threads; thread++) {
+      const cores = Array.from({ length: this.layout.cores }, (_, c) => c).filter((c) => this.layout.threadOf[c] === thread);
+      this.cores.push(startWorkerHandle<HvCoreWorker>('hv-core-worker', `core${cores.length > 1 ? 's' : ''} ${cores.join(',')}:`, (message) => {
         this.failure ??= message;
         this.tables.setCommand(SystemCommand.Stop);
       }, () => this.disposed));
     }
     const duration = this.options.durationCycles ?? 0;
-    await Promise.all(this.cores.map((c, core) => callWorker(c, c.remote.init(core, this.layout, this.tables.buffers, this.bootImages, duration))));
+    await Promise.all(this.cores.map((c, thread) => callWorker(c, c.remote.init(thread, this.layout, this.tables.buffers, this.bootImages, duration))));
   }
 
   vmNames(): string[] {
@@ -239,6 +289,7 @@ export class System {
     } finally {
       clearInterval(timer);
       this.poll();
+      this.finishTrace();
     }
     if (this.failure !== undefined) throw new Error(this.failure);
     return this.snapshot();
@@ -269,13 +320,54 @@ export class System {
     return fresh.sort((x, y) => x.time - y.time || x.core - y.core);
   }
 
-  /** The merged execution trace (only with the recordTrace option), in time order. */
+  /** The merged execution trace (only with the recordTrace option), in time order: its newest MAX_TRACE_LOG_ENTRIES records. */
   trace(): readonly TraceEntry[] {
     return [...this.traceLog].sort((x, y) => x.time - y.time || x.core - y.core);
   }
 
+  /** Records the trace log let go of (it keeps the newest MAX_TRACE_LOG_ENTRIES). */
+  traceOmitted(): number {
+    return this.traceLogOmitted;
+  }
+
+  /** Trace records the cores' rings dropped so far because the host fell behind. */
+  traceDropped(): number {
+    return this.tables.traceDropped();
+  }
+
+  /** The trace file's figures (traceFile option); complete once run() has ended. */
+  traceSummary(): TraceSummary | undefined {
+    const out = this.traceOut;
+    if (out === undefined) return undefined;
+    return { file: out.path, events: out.events, dropped: this.tables.traceDropped() + this.tables.lifecycleDropped(), ...(out.error !== undefined ? { error: out.error } : {}) };
+  }
+
+  /** What a Chrome trace of this system needs to name its tracks and flows. */
+  traceSetup(): ChromeTraceSetup {
+    const vmName = (vm: number) => this.layout.vms[vm].name;
+    return {
+      frequency: this.layout.frequency,
+      cores: this.layout.cores,
+      vmNames: this.vmNames(),
+      channels: this.layout.channels.map((c) => ({ name: c.name, endpoints: [vmName(c.endpoints[0].vm), vmName(c.endpoints[1].vm)] as const })),
+    };
+  }
+
+  /** Completes the trace file (once): its otherData says what ran and what was dropped. */
+  private finishTrace(): void {
+    const out = this.traceOut;
+    if (out === undefined || out.finished) return;
+    out.finish({
+      scenario: this.scenario.name,
+      ...this.options.traceMetadata,
+      droppedRecords: this.tables.traceDropped(),
+      droppedLifecycleRecords: this.tables.lifecycleDropped(),
+      ...(this.failure !== undefined ? { failure: this.failure } : {}),
+    });
+  }
+
   private traceEntry(r: TraceRecord & { core: number }): TraceEntry {
-    const perVcpu = r.kind === TraceKind.Run || r.kind === TraceKind.Interrupt;
+    const perVcpu = r.kind === TraceKind.Run || r.kind === TraceKind.Interrupt || r.kind >= TraceKind.IpcSend;
     const vm = perVcpu ? this.tables.vmOf[r.subject] : r.subject;
     const layout = this.layout.vms[vm];
     return {
@@ -379,6 +471,7 @@ export class System {
   private emit(vm: number, kind: SystemEvent['kind'], detail?: string, time = this.tables.now()): void {
     const event: SystemEvent = { time, wallMs: performance.now() - this.wallStart, vm: this.layout.vms[vm].name, kind, ...(detail !== undefined ? { detail } : {}) };
     this.events.push(event);
+    this.traceOut?.add([], [event]);
     this.options.onEvent?.(event);
   }
 
@@ -389,16 +482,35 @@ export class System {
       const bytes = t.uarts[i].output.drain();
       if (bytes.length > 0) this.options.onConsole?.(vm.name, bytes);
     });
-    const records: (TraceRecord & { core: number })[] = [];
-    t.traces.forEach((ring, core) => {
-      for (const r of ring.drain()) records.push({ ...r, core });
-    });
-    records.sort((a, b) => a.time - b.time || a.core - b.core);
-    for (const r of records) {
-      if (this.options.recordTrace) this.traceLog.push(this.traceEntry(r));
+    // Lifecycle records first, always: a lost RestartRequest would leave its VM down for good.
+    for (const r of this.drainRings(t.lifecycle)) {
+      if (this.options.recordTrace && TRACE_KIND_NAMES[r.kind] !== undefined) this.keep(this.traceEntry(r));
       this.onTrace(r);
     }
+    if (this.tracing) {
+      const entries = this.drainRings(t.traces).map((r) => this.traceEntry(r));
+      if (this.options.recordTrace) for (const e of entries) this.keep(e);
+      this.traceOut?.add(entries);
+    }
+    this.traceOut?.flush();
     if (!this.stopped && this.running !== undefined && this.allEnded()) this.stop();
+  }
+
+  /** Every record of these per-core rings, in time order (core order among equal times). */
+  private drainRings(rings: readonly TraceRing[]): (TraceRecord & { core: number })[] {
+    const records: (TraceRecord & { core: number })[] = [];
+    rings.forEach((ring, core) => ring.drainEach((time, kind, subject, a, b) => records.push({ time, kind, subject, a, b, core })));
+    return records.sort((a, b) => a.time - b.time || a.core - b.core);
+  }
+
+  /** Adds to the bounded trace log, letting go of the oldest records in batches. */
+  private keep(entry: TraceEntry): void {
+    this.traceLog.push(entry);
+    const excess = this.traceLog.length - MAX_TRACE_LOG_ENTRIES;
+    if (excess < MAX_TRACE_LOG_ENTRIES / 16) return;
+    this.traceLog.splice(0, excess);
+    this.traceLogOmitted += excess;
+    this.traceDrained = Math.max(0, this.traceDrained - excess);
   }
 
   private onTrace(r: TraceRecord): void {
@@ -496,5 +608,6 @@ export class System {
     this.disposed = true;
     this.tables.setCommand(SystemCommand.Stop);
     await stopWorkers(this.cores);
+    this.finishTrace(); // a system disposed of without run() still leaves a valid file
   }
 }

@@ -5,10 +5,11 @@ import { Interrupt, MIP_MEIP, MIP_MSIP, MIP_MTIP, MIP_SEIP } from '../cores/trap
 import { pickFixedPriority, pickTimePartitioned, replenish, type Candidate, type Window } from './scheduler.js';
 import {
   CORE_BUSY, CORE_SLEEPING, SLEEPING_IDLE, SLEEPING_SYNC, SLEEPING_UNTIL, CORE_SWITCHES, CORE_TIME, CORE_WAIT_FOR, CORE_WAKE, SystemCommand, VCPU_BUDGET_LEFT, VCPU_INTERRUPTS,
-  VCPU_EXT_SINCE, VCPU_INSTRET, VCPU_LAST_RUN, VCPU_MSIP_SINCE, VCPU_VIOLATIONS, VCPU_OWNER, VCPU_PERIOD_START, VCPU_RUN_CYCLES, VCPU_VERSION, VM_EXIT_CODE,
+  VCPU_EXT_FLOW_AT, VCPU_EXT_FLOW_SEQ, VCPU_EXT_FLOW_SLOT, VCPU_EXT_SINCE, VCPU_INSTRET, VCPU_LAST_RUN, VCPU_MSIP_SINCE, VCPU_VIOLATIONS, VCPU_OWNER, VCPU_PERIOD_START, VCPU_RUN_CYCLES, VCPU_VERSION, VM_EXIT_CODE,
   VM_FAULTS, VM_GENERATION, VM_IMAGE_VERSION, VM_ON_TRIAL, VM_READY, VM_RESTART_PENDING, VM_RESTARTS, VM_WATCHDOG_DEADLINE, type SystemTables,
 } from './system-tables.js';
 import { FaultKind, TraceKind } from './trace-kinds.js';
+import type { TraceRing } from '../metrics/trace-ring.js';
 import type { VmBootImage } from './layout.js';
 import { bootPartition } from './partition.js';
 import { IpcBlock, IpcStatus, type IpcOp } from './sync-ipc.js';
@@ -18,10 +19,21 @@ import { VmState } from './vm-state.js';
 const NEVER = 2 ** 53;
 /** A long uninterrupted run is still published this often, so live views see it. */
 const RUN_TRACE_CHUNK = 1_000_000;
-/** Polls of another core's progress before sleeping (a few microseconds). */
-const SPIN_POLLS = 300;
 
 export type CoreEnd = 'stopped' | 'paused' | 'ended';
+
+/**
+ * What a core waits for when it cannot go on: its wake word moving past `seen`, `ready()` turning
+ * true (when given), or `timeoutMs` passing. The thread driving the core decides how to wait.
+ */
+export interface CoreWait {
+  seen: number;
+  timeoutMs: number;
+  ready?: () => boolean;
+}
+
+/** A wait that is over at once: lets the thread run its other cores for a slice each. */
+const TAKE_TURNS: CoreWait = { seen: -1, timeoutMs: 0 };
 
 export class CoreRunner {
   private readonly harts: (Hart | undefined)[] = [];
@@ -31,6 +43,10 @@ export class CoreRunner {
   private readonly windows: Window[];
   private readonly homeVms: number[];
   private current = -1;
+  /** The other cores of this core's sync group: the only ones it keeps in step with. */
+  private readonly peers: number[];
+  /** Set by a thread that drives several cores: give the others a turn after every slice. */
+  shareThread = false;
   /** The vCPU whose state the core last ran (switch costs apply when it changes). */
   private lastVcpu = -1;
   private time = 0;
@@ -39,7 +55,7 @@ export class CoreRunner {
   private readonly endTime: number;
 
   constructor(
-    private readonly core: number,
+    readonly core: number,
     private readonly tables: SystemTables,
     private readonly boot: readonly VmBootImage[],
     private readonly wallMs: () => number,
@@ -63,10 +79,15 @@ export class CoreRunner {
     this.windows = layout.windows.filter((w) => w.core === core).map((w) => ({ vm: w.vm, offset: w.offset, duration: w.duration }));
     this.homeVms = layout.vms.map((vm, i) => ({ vm, i })).filter(({ vm }) => (vm.placement[0] ?? vm.affinity[0]) === core && vm.watchdog > 0).map(({ i }) => i);
     this.time = tables.coreNum(core, CORE_TIME);
+    const group = layout.syncGroup[core];
+    this.peers = layout.syncGroup.map((g, c) => (g === group && c !== core ? c : -1)).filter((c) => c >= 0);
   }
 
-  /** Runs until the host stops or pauses the system, or the scenario's duration is reached. */
-  run(): CoreEnd {
+  /**
+   * Runs until the host stops or pauses the system, or the scenario's duration is reached; yields
+   * whenever the core has to wait, so one thread can drive several cores (see core-thread.ts).
+   */
+  *steps(): Generator<CoreWait, CoreEnd, void> {
     const t = this.tables;
     this.wallStart = this.wallMs() - (this.time / t.layout.frequency) * 1000;
     t.setCoreInt(this.core, CORE_SLEEPING, 0);
@@ -80,59 +101,50 @@ export class CoreRunner {
         for (let c = 0; c < t.layout.cores; c++) t.wakeCore(c); // an idle core may now skip to the end
         return command === SystemCommand.Stop ? 'stopped' : command === SystemCommand.Pause ? 'paused' : 'ended';
       }
-      if (!this.inStep(seen)) continue;
+      if (!(yield* this.inStep(seen))) continue;
       this.checkWatchdogs();
       const choice = this.pick();
       if (choice.vcpu < 0 || !this.switchTo(choice.vcpu)) {
         this.park();
-        this.idleUntil(Math.min(choice.vcpu < 0 ? choice.until : this.time + t.layout.quantum, this.nextWatchdog()), seen);
+        yield* this.idleUntil(Math.min(choice.vcpu < 0 ? choice.until : this.time + t.layout.quantum, this.nextWatchdog()), seen);
         continue;
       }
       this.runSlice(Math.min(choice.until, this.endTime));
+      if (this.shareThread) yield TAKE_TURNS;
     }
   }
 
-  /** Keeps this core within one quantum of the others (virtual) or of the wall clock (realtime). */
-  private inStep(seen: number): boolean {
+  /** Keeps this core within one quantum of its sync group (virtual) or of the wall clock (realtime). */
+  private *inStep(seen: number): Generator<CoreWait, boolean, void> {
     const t = this.tables;
     if (t.layout.mode === 'realtime') {
       const ahead = this.time - ((this.wallMs() - this.wallStart) * t.layout.frequency) / 1000;
       if (ahead <= 0) return true;
-      t.sleepCore(this.core, seen, Math.max(1, (ahead / t.layout.frequency) * 1000));
+      yield { seen, timeoutMs: Math.max(1, (ahead / t.layout.frequency) * 1000) };
       return false;
     }
     if (this.time <= this.slowestOther() + t.layout.quantum) return true;
-    this.waitForOthers(this.time - t.layout.quantum, SLEEPING_SYNC, seen);
+    yield* this.waitForOthers(this.time - t.layout.quantum, SLEEPING_SYNC, seen);
     return false;
   }
 
   /** Sleeps until every running core has reached `time` (or something wakes this core). */
-  private waitForOthers(time: number, how: number, seen: number): void {
+  private *waitForOthers(time: number, how: number, seen: number): Generator<CoreWait, void, void> {
     const t = this.tables;
     t.setCoreNum(this.core, CORE_WAIT_FOR, time);
     t.setCoreInt(this.core, CORE_SLEEPING, how);
-    if (this.slowestOther() < time && !this.spinUntil(() => this.slowestOther() >= time, seen)) t.sleepCore(this.core, seen, 50);
+    if (this.slowestOther() < time) yield { seen, timeoutMs: 50, ready: () => this.slowestOther() >= time };
     t.setCoreInt(this.core, CORE_SLEEPING, 0);
   }
 
   /**
-   * Polls `ready` for a few microseconds before a core goes to sleep: the other core usually catches
-   * up that soon, and a futex sleep and wake-up costs far more than the wait itself.
+   * The earliest time among the running cores of this core's sync group (idle sleepers do not hold
+   * anyone back; cores of other groups share nothing with this one).
    */
-  private spinUntil(ready: () => boolean, seen: number): boolean {
-    const t = this.tables;
-    for (let i = 0; i < SPIN_POLLS; i++) {
-      if (ready() || t.coreInt(this.core, CORE_WAKE) !== seen) return true;
-    }
-    return false;
-  }
-
-  /** The earliest time among cores that are running (idle sleepers do not hold anyone back). */
   private slowestOther(): number {
     const t = this.tables;
     let min = Infinity;
-    for (let c = 0; c < t.layout.cores; c++) {
-      if (c === this.core) continue;
+    for (const c of this.peers) {
       const state = t.coreInt(c, CORE_SLEEPING);
       if (state === SLEEPING_IDLE) continue;
       // A core idling until a known event will not act before it.
@@ -149,9 +161,9 @@ export class CoreRunner {
   /** Wakes the cores that wait for this one to reach their time (or for it to go idle). */
   private wakeSyncWaiters(idle = false): void {
     const t = this.tables;
-    for (let c = 0; c < t.layout.cores; c++) {
+    for (const c of this.peers) {
       const state = t.coreInt(c, CORE_SLEEPING);
-      if (c === this.core || (state !== SLEEPING_SYNC && state !== SLEEPING_UNTIL)) continue;
+      if ((state !== SLEEPING_SYNC && state !== SLEEPING_UNTIL)) continue;
       if (idle || t.coreNum(c, CORE_WAIT_FOR) <= this.time) t.wakeCore(c);
     }
   }
@@ -275,8 +287,13 @@ export class CoreRunner {
   }
 
   private traceRun(): void {
-    if (this.current >= 0 && this.time > this.runStart) this.tables.traces[this.core].push(this.runStart, TraceKind.Run, this.current, this.time);
+    if (this.current >= 0 && this.time > this.runStart && this.tables.tracing()) this.tables.traces[this.core].push(this.runStart, TraceKind.Run, this.current, this.time);
     this.runStart = this.time;
+  }
+
+  /** This core's trace ring while tracing is on, else undefined (then nothing is recorded). */
+  private traceRing(): TraceRing | undefined {
+    return this.tables.tracing() ? this.tables.traces[this.core] : undefined;
   }
 
   private runSlice(until: number): void {
@@ -290,9 +307,13 @@ export class CoreRunner {
     const extSince = t.vcpuNum(v, VCPU_EXT_SINCE);
     hart.mipLines = this.lines(v, timer);
     const start = this.time;
-    t.ipc.resumed(v, start);
+    const trace = this.traceRing();
+    t.ipc.resumed(v, start, trace);
+    // A vCPU in WFI woken by an external line without a trap (its handler masked) takes a doorbell too.
+    const externalWake = trace !== undefined && hart.waiting && (hart.mipLines & hart.mie & (MIP_MEIP | MIP_SEIP)) !== 0;
     hart.run(Math.max(1, Math.ceil(until - start)));
     if (hart.lastInterrupt >= 0) this.recordLatency(v, hart.lastInterrupt, start, timer, msipSince, extSince);
+    else if (externalWake && trace !== undefined) this.doorbellTaken(trace, v, start);
     this.time = hart.cycles;
     const used = this.time - start;
     t.setVcpuNum(v, VCPU_BUDGET_LEFT, t.vcpuNum(v, VCPU_BUDGET_LEFT) - used);
@@ -316,11 +337,27 @@ export class CoreRunner {
     const latency = Math.max(0, Math.round(start - since));
     t.latency[vcpu].record(latency);
     t.setVcpuNum(vcpu, VCPU_INTERRUPTS, t.vcpuNum(vcpu, VCPU_INTERRUPTS) + 1);
-    t.traces[this.core].push(start, TraceKind.Interrupt, vcpu, irq, latency);
+    const trace = this.traceRing();
+    if (trace === undefined) return;
+    trace.push(start, TraceKind.Interrupt, vcpu, irq, latency);
+    if (irq === Interrupt.MachineExternal || irq === Interrupt.SupervisorExternal) this.doorbellTaken(trace, vcpu, start);
+  }
+
+  /**
+   * While tracing: the vCPU took an external interrupt at `at`, which ends the flow of the doorbell
+   * pending on it, if any; never before that doorbell rang (+ 1 cycle), as the cores' clocks run up
+   * to a quantum apart.
+   */
+  private doorbellTaken(trace: TraceRing, vcpu: number, at: number): void {
+    const t = this.tables;
+    const seq = t.vcpuNum(vcpu, VCPU_EXT_FLOW_SEQ);
+    if (seq === 0) return;
+    trace.push(Math.max(at, t.vcpuNum(vcpu, VCPU_EXT_FLOW_AT)), TraceKind.DoorbellTake, vcpu, t.vcpuNum(vcpu, VCPU_EXT_FLOW_SLOT), seq);
+    t.setVcpuNum(vcpu, VCPU_EXT_FLOW_SEQ, 0);
   }
 
   /** Nothing to run: skip ahead to the next event (virtual) or wait for it (realtime, or no event). */
-  private idleUntil(until: number, seen: number): void {
+  private *idleUntil(until: number, seen: number): Generator<CoreWait, void, void> {
     const t = this.tables;
     const target = Math.min(until, this.endTime);
     if (t.layout.mode === 'virtual' && !Number.isFinite(until) && Number.isFinite(this.endTime)) {
@@ -329,7 +366,7 @@ export class CoreRunner {
       // Only when every core stays idle through a short grace period (a core between two slices
       // looks idle for a moment) and nothing woke this one can nothing happen before the end.
       const allIdle = !Number.isFinite(this.slowestOther());
-      this.sleepIdle(seen, allIdle ? 1 : 100);
+      yield* this.sleepIdle(seen, allIdle ? 1 : 100);
       if (allIdle && t.coreInt(this.core, CORE_WAKE) === seen && !Number.isFinite(this.slowestOther())) {
         this.time = Math.max(this.time, this.endTime);
         this.publishTime();
@@ -344,26 +381,26 @@ export class CoreRunner {
       }
       // Skipping further would leave the others more than a quantum behind: wait for them once,
       // until they reach the deadline, instead of once per quantum.
-      if (target > this.time) this.waitForOthers(target - t.layout.quantum, SLEEPING_UNTIL, seen);
+      if (target > this.time) yield* this.waitForOthers(target - t.layout.quantum, SLEEPING_UNTIL, seen);
       return;
     }
     if (t.layout.mode === 'realtime' && Number.isFinite(target)) {
       const waitMs = ((target - this.time) / t.layout.frequency) * 1000;
-      t.sleepCore(this.core, seen, Math.max(0, waitMs));
+      yield { seen, timeoutMs: Math.max(0, waitMs) };
       const wallTime = ((this.wallMs() - this.wallStart) * t.layout.frequency) / 1000;
       this.time = Math.max(this.time, Math.min(target, wallTime));
       this.publishTime();
       return;
     }
-    this.sleepIdle(seen, 100);
+    yield* this.sleepIdle(seen, 100);
   }
 
   /** No event can come from this core: sleep until another core, a device or the host wakes it. */
-  private sleepIdle(seen: number, timeoutMs: number): void {
+  private *sleepIdle(seen: number, timeoutMs: number): Generator<CoreWait, void, void> {
     const t = this.tables;
     t.setCoreInt(this.core, CORE_SLEEPING, SLEEPING_IDLE);
     this.wakeSyncWaiters(true);
-    t.sleepCore(this.core, seen, timeoutMs);
+    yield { seen, timeoutMs };
     t.setCoreInt(this.core, CORE_SLEEPING, 0);
     const others = this.slowestOther();
     if (Number.isFinite(others) && others > this.time) this.time = others;
@@ -399,9 +436,9 @@ export class CoreRunner {
     }
     t.addVmInt(vm, VM_FAULTS, 1);
     const time = this.liveTime();
-    t.traces[this.core].push(time, TraceKind.Fault, vm, kind, detail);
+    t.lifecycle[this.core].push(time, TraceKind.Fault, vm, kind, detail);
     if (restart) this.reboot(vm, VmState.Halted, time);
-    else t.traces[this.core].push(time, TraceKind.Halt, vm, 0, 0);
+    else t.lifecycle[this.core].push(time, TraceKind.Halt, vm, 0, 0);
   }
 
   /**
@@ -417,13 +454,13 @@ export class CoreRunner {
     // An update gave the VM an image this core does not have: the host reboots it.
     if (claimed.length < vcpus.length || t.vmInt(vm, VM_IMAGE_VERSION) !== 0) {
       for (const v of claimed) t.release(v);
-      t.traces[this.core].push(time, TraceKind.RestartRequest, vm, 0, 0);
+      t.lifecycle[this.core].push(time, TraceKind.RestartRequest, vm, 0, 0);
       return;
     }
     bootPartition(t, vm, this.boot[vm].image, this.boot[vm].deviceTree, time);
     t.addVmInt(vm, VM_RESTARTS, 1);
     for (const v of vcpus) t.release(v);
-    if (t.casVmState(vm, from, VmState.Running)) t.traces[this.core].push(time, TraceKind.Restart, vm, t.vmInt(vm, VM_RESTARTS), 0);
+    if (t.casVmState(vm, from, VmState.Running)) t.lifecycle[this.core].push(time, TraceKind.Restart, vm, t.vmInt(vm, VM_RESTARTS), 0);
     t.addVmInt(vm, VM_RESTART_PENDING, -1);
     t.wakeAllCores(time);
   }
@@ -442,7 +479,7 @@ export class CoreRunner {
       if (code !== 0) {
         this.fault(vm, FaultKind.TestDeviceFailure, code);
       } else if (t.casVmState(vm, VmState.Running, VmState.Exited)) {
-        t.traces[this.core].push(this.liveTime(), TraceKind.Exit, vm, 0, 0);
+        t.lifecycle[this.core].push(this.liveTime(), TraceKind.Exit, vm, 0, 0);
       }
     },
     reset: (vm: number) => {
@@ -453,7 +490,7 @@ export class CoreRunner {
         return;
       }
       const time = this.liveTime();
-      t.traces[this.core].push(time, TraceKind.Reset, vm, 0, 0);
+      t.lifecycle[this.core].push(time, TraceKind.Reset, vm, 0, 0);
       this.reboot(vm, VmState.Stopped, time);
     },
     kick: (vm: number) => {
@@ -462,7 +499,7 @@ export class CoreRunner {
     },
     ready: (vm: number, code: number) => {
       this.tables.setVmInt(vm, VM_READY, code + 1);
-      this.tables.traces[this.core].push(this.liveTime(), TraceKind.Ready, vm, code, 0);
+      this.tables.lifecycle[this.core].push(this.liveTime(), TraceKind.Ready, vm, code, 0);
     },
     yield: (vcpu: number) => {
       // Least-recently-run goes first among equals: make this one the most recent.
@@ -479,7 +516,22 @@ export class CoreRunner {
       if (!raised) return;
       const vm = t.layout.vms[peerVm];
       const now = this.liveTime() + 1;
-      for (let i = 0; i < vm.vcpus; i++) if (t.vcpuNum(vm.firstVcpu + i, VCPU_EXT_SINCE) === 0) t.setVcpuNum(vm.firstVcpu + i, VCPU_EXT_SINCE, now);
+      // While tracing, the doorbell is a flow from here to the peer vCPU that takes the interrupt.
+      const trace = this.traceRing();
+      const slot = channel * 2 + endpoint;
+      const seq = trace === undefined ? 0 : t.nextDoorbellSeq(slot);
+      trace?.push(now - 1, TraceKind.DoorbellRing, this.current, slot, seq);
+      for (let i = 0; i < vm.vcpus; i++) {
+        const v = vm.firstVcpu + i;
+        // Each vCPU keeps the first doorbell it has not taken yet (a guest that wakes from WFI
+        // without trapping never clears VCPU_EXT_SINCE, so the flow has its own word).
+        if (trace !== undefined && t.vcpuNum(v, VCPU_EXT_FLOW_SEQ) === 0) {
+          t.setVcpuNum(v, VCPU_EXT_FLOW_SLOT, slot);
+          t.setVcpuNum(v, VCPU_EXT_FLOW_AT, now);
+          t.setVcpuNum(v, VCPU_EXT_FLOW_SEQ, seq);
+        }
+        if (t.vcpuNum(v, VCPU_EXT_SINCE) === 0) t.setVcpuNum(v, VCPU_EXT_SINCE, now);
+      }
       t.wakeAllCores(now);
     },
     sentAt: (flow: number, cycleLow: number) => {
@@ -489,7 +541,7 @@ export class CoreRunner {
       this.tables.channelLatency[flow].record(Math.max(0, age));
     },
     ipc: (vcpu: number, op: IpcOp, channel: number, endpoint: number) => {
-      this.tables.ipc.operate(vcpu, op, channel, endpoint, this.liveTime());
+      this.tables.ipc.operate(vcpu, op, channel, endpoint, this.liveTime(), this.traceRing());
     },
     poke: (vcpu: number) => {
       // Remember when a software interrupt became pending (stored + 1; 0 = not pending).

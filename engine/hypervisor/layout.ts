@@ -4,6 +4,7 @@ import { buildDeviceTree } from '../loader/device-tree.js';
 import { RAM_BASE } from '../memory/memory-map.js';
 import type { ElfImage } from '../loader/elf.js';
 import type { Scenario } from '../scenario/scenario.js';
+import { syncGroups } from './sync-groups.js';
 import type { SystemLayout } from './system-tables.js';
 
 export interface SystemPlan {
@@ -60,6 +61,10 @@ export function planSystem(scenario: Scenario): SystemPlan {
     boot,
     layout: {
       cores: scenario.cores,
+      threads: scenario.cores,
+      threadOf: Array.from({ length: scenario.cores }, (_, c) => c),
+      spin: true,
+      syncGroup: syncGroups(scenario.cores, vms, scenario.channels.map((c) => ({ endpoints: c.endpoints.map((e) => ({ vm: e.vmIndex })) }))),
       memoryBytes: scenario.memoryBytes,
       mode: scenario.timing.mode,
       quantum: scenario.timing.quantum,

@@ -14,6 +14,8 @@
 // has not answered and no message of its own in flight, so no message is lost or answered twice.
 
 import { HV_IPC_REGISTERS as IPC_REGISTERS } from '../devices/hv-services.js';
+import type { TraceRing } from '../metrics/trace-ring.js';
+import { TraceKind } from './trace-kinds.js';
 
 export const enum IpcStatus {
   Ok = 0,
@@ -60,18 +62,23 @@ const LEN = 2;
 const PENDING_OP = 3;
 const MR = 4;
 // Per vCPU numbers: when its pending message was sent; when a message was delivered to it while
-// it was blocked (+ 1, 0 = none) and on which slot, for the latency recorded when it resumes.
-const VCPU_NUMS = 3;
+// it was blocked (+ 1, 0 = none) and on which slot, for the latency recorded when it resumes; the
+// sequence numbers of its pending message and of the one delivered to it (a message's trace flow).
+const VCPU_NUMS = 5;
 const SENT_AT = 0;
 const DELIVERED_SINCE = 1;
 const DELIVERED_SLOT = 2;
+const SENT_SEQ = 3;
+const DELIVERED_SEQ = 4;
 // Per direction numbers: synchronous messages and payload bytes delivered; per endpoint, when its
-// last handover happened and the time after it with no owner ready to receive (downtime).
-const FLOW_NUMS = 4;
+// last handover happened and the time after it with no owner ready to receive (downtime); messages
+// sent (the last sequence number given out).
+const FLOW_NUMS = 5;
 const FLOW_MESSAGES = 0;
 const FLOW_BYTES = 1;
 const HANDOVER_AT = 2; // + 1 while the new owner has not yet waited to receive; 0 otherwise
 const DOWNTIME = 3;
+const FLOW_SEQ = 4;
 
 export interface SyncIpcBuffers {
   ints: SharedArrayBuffer;
@@ -164,18 +171,19 @@ export class SyncIpc {
 
   /**
    * One IPC operation by `vcpu` on `channel` as endpoint `endpoint`, at virtual time `now`.
-   * Sets the vCPU's STATUS now, or when it is unblocked if it blocks.
+   * Sets the vCPU's STATUS now, or when it is unblocked if it blocks. `trace`: the calling core's
+   * trace ring while tracing, for IpcSend/IpcReceive records.
    */
-  operate(vcpu: number, op: IpcOp, channel: number, endpoint: number, now: number): void {
+  operate(vcpu: number, op: IpcOp, channel: number, endpoint: number, now: number, trace?: TraceRing): void {
     this.lock(channel);
     try {
-      this.operateLocked(vcpu, op, channel, endpoint, now);
+      this.operateLocked(vcpu, op, channel, endpoint, now, trace);
     } finally {
       this.unlock(channel);
     }
   }
 
-  private operateLocked(vcpu: number, op: IpcOp, channel: number, endpoint: number, now: number): void {
+  private operateLocked(vcpu: number, op: IpcOp, channel: number, endpoint: number, now: number, trace: TraceRing | undefined): void {
     const h = this.host;
     const me = h.vmOf(vcpu);
     if (this.owner(channel, endpoint) !== me) {
@@ -192,11 +200,11 @@ export class SyncIpc {
       const to = Atomics.load(this.ints, channel * CHANNEL_INTS + HANDOVER_TO + endpoint) - 1;
       // The old version back for its next request: a pending handover happens now instead.
       if (to >= 0 && this.quiet(channel, endpoint)) {
-        this.switchOwner(channel, endpoint, to, now);
+        this.switchOwner(channel, endpoint, to, now, trace);
         this.retire(vcpu, channel, endpoint);
         return;
       }
-      this.receive(vcpu, back, now);
+      this.receive(vcpu, back, now, trace);
       return;
     }
     if (!h.alive(peerVm)) {
@@ -206,6 +214,7 @@ export class SyncIpc {
     this.setNum(vcpu, SENT_AT, now);
     const receiver = this.waiter(out, RECV_WAITER);
     if (receiver >= 0 && (op !== IpcOp.Reply || this.block(receiver) === IpcBlock.Reply)) {
+      this.sent(vcpu, out, now, trace);
       this.deliver(vcpu, receiver, out, now);
       if (op === IpcOp.Call) this.wait(vcpu, back, RECV_WAITER, IpcBlock.Reply, now);
       else h.setStatus(vcpu, IpcStatus.Ok);
@@ -215,7 +224,18 @@ export class SyncIpc {
       h.setStatus(vcpu, IpcStatus.Again);
       return;
     }
-    this.wait(vcpu, out, SEND_WAITER, op === IpcOp.Call ? IpcBlock.CallSend : IpcBlock.Send, now);
+    const kind = op === IpcOp.Call ? IpcBlock.CallSend : IpcBlock.Send;
+    this.wait(vcpu, out, SEND_WAITER, kind, now);
+    if (this.block(vcpu) === kind) this.sent(vcpu, out, now, trace); // blocked until taken (not refused busy)
+  }
+
+  /** A message leaves `vcpu` on direction `slot`: it gets the direction's next sequence number. */
+  private sent(vcpu: number, slot: number, now: number, trace: TraceRing | undefined): void {
+    const f = slot * FLOW_NUMS + FLOW_SEQ;
+    const seq = this.flows[f] + 1;
+    this.flows[f] = seq;
+    this.setNum(vcpu, SENT_SEQ, seq);
+    trace?.push(now, TraceKind.IpcSend, vcpu, slot, seq);
   }
 
   /**
@@ -232,7 +252,7 @@ export class SyncIpc {
         Atomics.store(this.ints, channel * CHANNEL_INTS + HANDOVER_TO + endpoint, to + 1);
         return false;
       }
-      this.switchOwner(channel, endpoint, to, now);
+      this.switchOwner(channel, endpoint, to, now, undefined);
       return true;
     } finally {
       this.unlock(channel);
@@ -273,7 +293,7 @@ export class SyncIpc {
    * operations that `to`'s vCPUs left waiting on the endpoint (standby, or retired when an update
    * is rolled back) run now.
    */
-  private switchOwner(channel: number, endpoint: number, to: number, now: number): void {
+  private switchOwner(channel: number, endpoint: number, to: number, now: number, trace: TraceRing | undefined): void {
     const back = channel * 2 + 1 - endpoint;
     const old = this.waiter(back, RECV_WAITER);
     if (old >= 0 && this.host.vmOf(old) === this.owner(channel, endpoint)) {
@@ -289,7 +309,7 @@ export class SyncIpc {
       const kind = this.block(v);
       if ((kind !== IpcBlock.Standby && kind !== IpcBlock.Retired) || this.int(v, SLOT) !== channel * 2 + endpoint) continue;
       this.setInt(v, BLOCK, IpcBlock.Rerun);
-      this.operateLocked(v, this.int(v, PENDING_OP), channel, endpoint, now);
+      this.operateLocked(v, this.int(v, PENDING_OP), channel, endpoint, now, trace);
       // Still Rerun: the operation completed at once (a waiting kind was set otherwise).
       if (this.block(v) === IpcBlock.Rerun) {
         this.setInt(v, BLOCK, IpcBlock.None);
@@ -357,14 +377,21 @@ export class SyncIpc {
     return !this.host.alive(this.owner(channel, 1 - myEndpoint));
   }
 
-  /** The vCPU resumed after a delivery while blocked: its end-to-end latency, recorded once. */
-  resumed(vcpu: number, now: number): void {
+  /**
+   * The vCPU resumed after a delivery while blocked: its end-to-end latency, recorded once (and,
+   * while tracing, its IpcReceive record on the resuming core's `trace` ring).
+   */
+  resumed(vcpu: number, now: number, trace?: TraceRing): void {
     if (this.nums[vcpu * VCPU_NUMS + DELIVERED_SINCE] === 0) return;
     const slot = this.nums[vcpu * VCPU_NUMS + DELIVERED_SLOT];
     this.lock(slot >> 1); // the direction's histogram has one writer at a time
     try {
       const since = this.nums[vcpu * VCPU_NUMS + DELIVERED_SINCE];
-      if (since > 0) this.host.recordLatency(slot, Math.max(0, now - since + 1));
+      if (since > 0) {
+        this.host.recordLatency(slot, Math.max(0, now - since + 1));
+        // Never before the send (+ 1 cycle): the cores' clocks run up to a quantum apart.
+        trace?.push(Math.max(now, since), TraceKind.IpcReceive, vcpu, slot, this.nums[vcpu * VCPU_NUMS + DELIVERED_SEQ]);
+      }
       this.setNum(vcpu, DELIVERED_SINCE, 0);
     } finally {
       this.unlock(slot >> 1);
@@ -380,7 +407,7 @@ export class SyncIpc {
     }
   }
 
-  private receive(vcpu: number, slot: number, now: number): void {
+  private receive(vcpu: number, slot: number, now: number, trace: TraceRing | undefined): void {
     const h = this.host;
     this.noteServing(slot ^ 1, now);
     const sender = this.waiter(slot, SEND_WAITER);
@@ -388,6 +415,8 @@ export class SyncIpc {
       this.setWaiter(slot, SEND_WAITER, -1);
       this.copy(sender, vcpu, slot);
       h.recordLatency(slot, Math.max(0, now - this.nums[sender * VCPU_NUMS + SENT_AT]));
+      // Never before the send (+ 1 cycle): the cores' clocks run up to a quantum apart.
+      trace?.push(Math.max(now, this.nums[sender * VCPU_NUMS + SENT_AT] + 1), TraceKind.IpcReceive, vcpu, slot, this.nums[sender * VCPU_NUMS + SENT_SEQ]);
       h.setStatus(vcpu, IpcStatus.Ok);
       if (this.block(sender) === IpcBlock.CallSend) {
         // The caller now waits for the reply on the opposite direction (it never looks runnable in between).
@@ -415,6 +444,7 @@ export class SyncIpc {
     this.copy(sender, receiver, slot);
     this.setNum(receiver, DELIVERED_SINCE, now + 1);
     this.setNum(receiver, DELIVERED_SLOT, slot);
+    this.setNum(receiver, DELIVERED_SEQ, this.nums[sender * VCPU_NUMS + SENT_SEQ]);
     this.unblock(receiver, IpcStatus.Ok, now);
   }
 

@@ -5,7 +5,7 @@ import { ClintState } from '../devices/clint.js';
 import { PlicState } from '../devices/plic.js';
 import { UartState, type UartBuffers } from '../devices/uart16550.js';
 import { LatencyHistogram } from '../metrics/latency-histogram.js';
-import { TraceRing } from '../metrics/trace-ring.js';
+import { IDLE_TRACE_RING_RECORDS, LIFECYCLE_RING_RECORDS, TraceRing } from '../metrics/trace-ring.js';
 import { createPageFlags, createPhysicalMemory } from '../memory/physical-memory.js';
 import { ReservationTable } from '../memory/reservation-table.js';
 import { createSyncIpcBuffers, SyncIpc, type SyncIpcBuffers } from './sync-ipc.js';
@@ -14,6 +14,14 @@ import { VmState } from './vm-state.js';
 /** What every core needs to know about the system; plain data, sent to workers once. */
 export interface SystemLayout {
   cores: number;
+  /** Worker threads running the cores (fewer than cores: some threads drive several cores). */
+  threads: number;
+  /** Per core, the thread that drives it (sync-groups.ts: coreThreads). */
+  threadOf: number[];
+  /** Per core, its sync group (sync-groups.ts): a core keeps in step only with the cores of its group. */
+  syncGroup: number[];
+  /** Whether a waiting core may busy-poll before it sleeps (only when every thread has a host CPU of its own). */
+  spin: boolean;
   memoryBytes: number;
   mode: 'virtual' | 'realtime';
   quantum: number;
@@ -90,7 +98,7 @@ const VCPU_INTS = 4;
 export const VCPU_OWNER = 0; // core running it, or -1
 export const VCPU_VERSION = 1; // bumped whenever its saved context changes
 // Per-vCPU numbers.
-const VCPU_NUMS = 10;
+const VCPU_NUMS = 13;
 export const VCPU_BUDGET_LEFT = 0;
 export const VCPU_PERIOD_START = 1;
 export const VCPU_MSIP_SINCE = 2;
@@ -101,6 +109,11 @@ export const VCPU_INSTRET = 6;
 export const VCPU_VIOLATIONS = 7;
 export const VCPU_HV_STATUS = 8; // STATUS of the hypervisor-services device: it follows the vCPU across cores
 export const VCPU_EXT_SINCE = 9; // when an external interrupt (a doorbell) became pending, + 1; 0 = none
+// While tracing: the first doorbell rung at the vCPU's VM that the vCPU has not taken yet: its slot,
+// sequence number (0 = none) and when it rang + 1.
+export const VCPU_EXT_FLOW_SLOT = 10;
+export const VCPU_EXT_FLOW_SEQ = 11;
+export const VCPU_EXT_FLOW_AT = 12;
 
 // Per-core int words.
 const CORE_INTS = 4;
@@ -120,6 +133,11 @@ export const SLEEPING_SYNC = 2;
 /** Idle until its next event at CORE_WAIT_FOR + quantum: others may run up to that time. */
 export const SLEEPING_UNTIL = 3;
 
+// Per-thread int words, a cache line apart (each thread polls its own).
+const THREAD_INTS = 16;
+const THREAD_WAKE = 0; // bumped (and notified) whenever one of the thread's cores is woken
+const THREAD_ASLEEP = 1; // 1 while the thread sleeps in Atomics.wait
+
 const SYSTEM_INTS = 4;
 export const SYSTEM_COMMAND = 0;
 export const SYSTEM_RELEASE = 1; // bumped (and notified) whenever a core releases a vCPU
@@ -137,7 +155,14 @@ export interface SystemBuffers {
   contextNumbers: SharedArrayBuffer;
   coreInts: SharedArrayBuffer;
   coreNums: SharedArrayBuffer;
+  /** Per thread: bumped (and notified) whenever one of its cores is woken. */
+  threadWake: SharedArrayBuffer;
+  /** Per core: Run, Interrupt and IPC records, pushed only while tracing. */
   traces: SharedArrayBuffer[];
+  /** Per core: lifecycle records (faults, exits, restarts), always pushed: the host acts on them. */
+  lifecycle: SharedArrayBuffer[];
+  /** Tracing: [0] = 1 while trace records are wanted; [1 + slot] = doorbells traced on that channel endpoint. */
+  traceControl: SharedArrayBuffer;
   latency: SharedArrayBuffer[];
   uarts: UartBuffers[];
   clints: SharedArrayBuffer[];
@@ -152,7 +177,8 @@ export interface SystemBuffers {
 const ints = (n: number) => new SharedArrayBuffer(Math.max(4, n * 4));
 const nums = (n: number) => new SharedArrayBuffer(Math.max(8, n * 8));
 
-export function createSystemBuffers(layout: SystemLayout): SystemBuffers {
+/** `traceRecords`: the capacity of each core's trace ring (large only when someone traces). */
+export function createSystemBuffers(layout: SystemLayout, traceRecords = IDLE_TRACE_RING_RECORDS): SystemBuffers {
   const vcpus = layout.vms.reduce((sum, vm) => sum + vm.vcpus, 0);
   const physical = createPhysicalMemory(layout.memoryBytes);
   return {
@@ -168,7 +194,10 @@ export function createSystemBuffers(layout: SystemLayout): SystemBuffers {
     contextNumbers: nums(vcpus * CONTEXT_NUMBERS),
     coreInts: ints(layout.cores * CORE_INTS),
     coreNums: nums(layout.cores * CORE_NUMS),
-    traces: Array.from({ length: layout.cores }, () => TraceRing.create()),
+    threadWake: ints(layout.threads * THREAD_INTS),
+    traces: Array.from({ length: layout.cores }, () => TraceRing.create(traceRecords)),
+    lifecycle: Array.from({ length: layout.cores }, () => TraceRing.create(LIFECYCLE_RING_RECORDS)),
+    traceControl: ints(1 + layout.channels.length * 2),
     latency: Array.from({ length: vcpus }, () => LatencyHistogram.create().buffer),
     uarts: layout.vms.map(() => UartState.create().buffers),
     clints: layout.vms.map((vm) => ClintState.create(vm.vcpus).buffer),
@@ -190,7 +219,10 @@ export class SystemTables {
   readonly contextNumbers: Float64Array;
   readonly coreInts: Int32Array;
   readonly coreNums: Float64Array;
+  readonly threadWake: Int32Array;
   readonly traces: TraceRing[];
+  readonly lifecycle: TraceRing[];
+  readonly traceControl: Int32Array;
   readonly latency: LatencyHistogram[];
   readonly uarts: UartState[];
   readonly clints: ClintState[];
@@ -211,7 +243,10 @@ export class SystemTables {
     this.contextNumbers = new Float64Array(buffers.contextNumbers);
     this.coreInts = new Int32Array(buffers.coreInts);
     this.coreNums = new Float64Array(buffers.coreNums);
+    this.threadWake = new Int32Array(buffers.threadWake);
     this.traces = buffers.traces.map((b) => new TraceRing(b));
+    this.lifecycle = buffers.lifecycle.map((b) => new TraceRing(b));
+    this.traceControl = new Int32Array(buffers.traceControl);
     this.latency = buffers.latency.map((b) => LatencyHistogram.attach(b));
     this.uarts = buffers.uarts.map((b) => UartState.attach(b));
     this.clints = buffers.clints.map((b) => ClintState.attach(b));
@@ -234,6 +269,33 @@ export class SystemTables {
 
   get vcpuCount(): number {
     return this.vmOf.length;
+  }
+
+  /**
+   * Whether cores push trace records: one plain load at each push site. A core may see a change a
+   * slice late, which costs a record or two at most.
+   */
+  tracing(): boolean {
+    return this.traceControl[0] !== 0;
+  }
+
+  setTracing(on: boolean): void {
+    Atomics.store(this.traceControl, 0, on ? 1 : 0);
+  }
+
+  /** The next sequence number (from 1) of a traced doorbell rung on direction `slot`. */
+  nextDoorbellSeq(slot: number): number {
+    return Atomics.add(this.traceControl, 1 + slot, 1) + 1;
+  }
+
+  /** Records every core's trace rings refused because they were full. */
+  traceDropped(): number {
+    return this.traces.reduce((sum, ring) => sum + ring.dropped, 0);
+  }
+
+  /** Lifecycle records refused because a core's lifecycle ring was full (should stay 0). */
+  lifecycleDropped(): number {
+    return this.lifecycle.reduce((sum, ring) => sum + ring.dropped, 0);
   }
 
   vmInt(vm: number, field: number): number {
@@ -333,9 +395,12 @@ export class SystemTables {
   }
 
   wakeCore(core: number): void {
-    const i = core * CORE_INTS + CORE_WAKE;
-    Atomics.add(this.coreInts, i, 1);
-    Atomics.notify(this.coreInts, i);
+    Atomics.add(this.coreInts, core * CORE_INTS + CORE_WAKE, 1);
+    const thread = this.layout.threadOf[core];
+    const i = thread * THREAD_INTS;
+    Atomics.add(this.threadWake, i + THREAD_WAKE, 1);
+    // Only a sleeping thread needs the (costly) notify; one about to sleep sees the bumped word.
+    if (Atomics.load(this.threadWake, i + THREAD_ASLEEP) !== 0) Atomics.notify(this.threadWake, i + THREAD_WAKE);
   }
 
   /**
@@ -358,9 +423,17 @@ export class SystemTables {
     }
   }
 
-  /** Sleeps a core until woken, unless its wake word moved past `seen`. */
-  sleepCore(core: number, seen: number, timeoutMs: number): void {
-    Atomics.wait(this.coreInts, core * CORE_INTS + CORE_WAKE, seen, timeoutMs);
+  /** The thread's wake word, to pass to sleepThread. */
+  threadWakeSeen(thread: number): number {
+    return Atomics.load(this.threadWake, thread * THREAD_INTS + THREAD_WAKE);
+  }
+
+  /** Sleeps a thread until one of its cores is woken, unless its wake word moved past `seen`. */
+  sleepThread(thread: number, seen: number, timeoutMs: number): void {
+    const i = thread * THREAD_INTS;
+    Atomics.store(this.threadWake, i + THREAD_ASLEEP, 1);
+    Atomics.wait(this.threadWake, i + THREAD_WAKE, seen, timeoutMs);
+    Atomics.store(this.threadWake, i + THREAD_ASLEEP, 0);
   }
 
   command(): SystemCommand {

@@ -1,4 +1,6 @@
-// Kinds of records in the per-core trace rings (see metrics/trace-ring.ts) and of VM faults.
+// Kinds of records in the per-core rings (see metrics/trace-ring.ts) and of VM faults. Run,
+// Interrupt and the IPC kinds go to a core's trace ring, only while tracing is on; the lifecycle
+// kinds (Fault .. RestartRequest) go to its lifecycle ring, always: the host acts on them.
 
 export const enum TraceKind {
   /** A vCPU ran: time = start, subject = vCPU, a = end. */
@@ -19,6 +21,21 @@ export const enum TraceKind {
   Halt = 8,
   /** A VM must be rebooted but runs on several cores: the host does it. subject = VM. */
   RestartRequest = 9,
+  /**
+   * A synchronous IPC message was sent (delivered at once, or its sender blocked until taken):
+   * subject = sending vCPU, a = direction slot (channel * 2 + sending endpoint), b = its sequence
+   * number on that direction (from 1). Slot and sequence name the message: its flow.
+   */
+  IpcSend = 10,
+  /**
+   * The receiver got that message: subject = receiving vCPU, a = slot, b = sequence number. Its time
+   * is never before the send's (+ 1 cycle), though the receiver's core may lag by up to a quantum.
+   */
+  IpcReceive = 11,
+  /** A doorbell raised the peer VM's line: subject = ringing vCPU, a = slot (channel * 2 + ringing endpoint), b = sequence number. */
+  DoorbellRing = 12,
+  /** A vCPU of the peer took that doorbell's external interrupt: subject = vCPU, a = slot, b = sequence number; never before the ring (+ 1 cycle). */
+  DoorbellTake = 13,
 }
 
 export const enum FaultKind {

@@ -1,8 +1,19 @@
-// A single-producer trace ring in shared memory: a core worker appends records, the host drains them.
+// A single-producer record ring in shared memory: a core worker appends records, the host drains
+// them. A full ring never blocks its core: the record is dropped and counted instead.
 
 /** Numbers per record: time (virtual cycles), kind, subject (vCPU or VM index), two arguments. */
 export const TRACE_FIELDS = 5;
 const HEADER_INTS = 4; // written, read, dropped, unused
+const WRITTEN = 0;
+const READ = 1;
+const DROPPED = 2;
+
+/** Records per core while tracing: 64 Ki records (2.5 MiB) hold far more than one 10 ms poll brings. */
+export const TRACE_RING_RECORDS = 65536;
+/** Records per core while nobody traces: nothing is pushed then. */
+export const IDLE_TRACE_RING_RECORDS = 16;
+/** Records per core for lifecycle events (faults, exits, restarts): few, and never to be lost. */
+export const LIFECYCLE_RING_RECORDS = 4096;
 
 export interface TraceRecord {
   time: number;
@@ -16,8 +27,12 @@ export class TraceRing {
   private readonly header: Int32Array;
   private readonly records: Float64Array;
   readonly capacity: number;
+  private readonly mask: number;
 
-  static create(capacity = 16384): SharedArrayBuffer {
+  static create(capacity = TRACE_RING_RECORDS): SharedArrayBuffer {
+    if (!(Number.isInteger(capacity) && capacity > 0 && (capacity & (capacity - 1)) === 0 && capacity <= 2 ** 24)) {
+      throw new RangeError(`trace ring capacity must be a power of two up to 2^24, got ${capacity}`);
+    }
     return new SharedArrayBuffer(HEADER_INTS * 4 + capacity * TRACE_FIELDS * 8);
   }
 
@@ -25,40 +40,51 @@ export class TraceRing {
     this.header = new Int32Array(buffer, 0, HEADER_INTS);
     this.records = new Float64Array(buffer, HEADER_INTS * 4);
     this.capacity = this.records.length / TRACE_FIELDS;
+    this.mask = this.capacity - 1;
   }
 
   /** Appends a record; when the host has fallen behind, the record is counted as dropped instead. */
   push(time: number, kind: number, subject: number, a = 0, b = 0): void {
-    const written = this.header[0];
-    if (written - Atomics.load(this.header, 1) >= this.capacity) {
-      Atomics.add(this.header, 2, 1);
+    const written = this.header[WRITTEN];
+    // The counters wrap at 2^32 (| 0); with a power-of-two capacity the slots stay consistent.
+    if (((written - Atomics.load(this.header, READ)) | 0) >= this.capacity) {
+      Atomics.add(this.header, DROPPED, 1);
       return;
     }
-    const at = (written % this.capacity) * TRACE_FIELDS;
+    const at = (written & this.mask) * TRACE_FIELDS;
     const r = this.records;
     r[at] = time;
     r[at + 1] = kind;
     r[at + 2] = subject;
     r[at + 3] = a;
     r[at + 4] = b;
-    Atomics.store(this.header, 0, written + 1);
+    // Published only now: the host never reads a record half written.
+    Atomics.store(this.header, WRITTEN, (written + 1) | 0);
   }
 
   /** Removes and returns every published record. */
   drain(): TraceRecord[] {
-    const written = Atomics.load(this.header, 0);
-    let read = this.header[1];
     const out: TraceRecord[] = [];
-    for (; read !== written; read++) {
-      const at = (read % this.capacity) * TRACE_FIELDS;
-      const r = this.records;
-      out.push({ time: r[at], kind: r[at + 1], subject: r[at + 2], a: r[at + 3], b: r[at + 4] });
-    }
-    Atomics.store(this.header, 1, read);
+    this.drainEach((time, kind, subject, a, b) => out.push({ time, kind, subject, a, b }));
     return out;
   }
 
+  /** Removes every published record, handing each to `sink` in order; returns how many. */
+  drainEach(sink: (time: number, kind: number, subject: number, a: number, b: number) => void): number {
+    const written = Atomics.load(this.header, WRITTEN);
+    const r = this.records;
+    let read = this.header[READ];
+    let count = 0;
+    for (; read !== written; read = (read + 1) | 0, count++) {
+      const at = (read & this.mask) * TRACE_FIELDS;
+      sink(r[at], r[at + 1], r[at + 2], r[at + 3], r[at + 4]);
+    }
+    Atomics.store(this.header, READ, read);
+    return count;
+  }
+
+  /** Records refused because the ring was full. */
   get dropped(): number {
-    return Atomics.load(this.header, 2);
+    return Atomics.load(this.header, DROPPED);
   }
 }

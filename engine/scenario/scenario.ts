@@ -9,7 +9,7 @@ export type FaultPolicy = 'halt' | 'restart';
 
 export interface Timing {
   mode: TimingMode;
-  /** Virtual cycles a core runs between synchronisation points; cores stay within one quantum of each other. */
+  /** Virtual cycles a core runs between synchronisation points; cores that share a VM or a channel stay within one quantum of each other. */
   quantum: number;
   /** Hz of the virtual core clock; every cycle figure of the scenario counts cycles of this clock. */
   frequency: number;
