@@ -62,6 +62,7 @@ export async function sweepCommand(argv: readonly string[], io: CommandIo, comma
   const interrupt = () => controller.abort();
   process.once('SIGINT', interrupt);
   const progress = new SweepProgressLine(io.stderr);
+
   try {
     const outcome = await runSweep({
       scenarioPath: args.positional[0],
@@ -73,6 +74,10 @@ export async function sweepCommand(argv: readonly string[], io: CommandIo, comma
       outDir: out,
       commandLine,
       signal: controller.signal,
+      onStart: (info) => {
+        const host = info.host;
+        io.stderr.write(`tessera: sweep on ${host.cpuModel}, ${host.cpuCount} CPUs, ${host.memoryGiB} GiB, ${host.os}, Node ${host.node}\n`);
+      },
       onRunStart: (id, index, total) => progress.start(id, index, total),
       onRunEnd: (run, index, total) => progress.end(run, index, total),
     });

@@ -32,6 +32,8 @@ export interface SweepOptions {
   trace?: string;
   commandLine: readonly string[];
   signal?: AbortSignal;
+  /** The sweep is about to run its first point (the scenario loaded, the folder made). */
+  onStart?: (info: ReproducibilityInfo) => void;
   onRunStart?: (id: string, index: number, total: number) => void;
   onRunEnd?: (run: SweepRun, index: number, total: number) => void;
 }
@@ -62,6 +64,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepOutcome> {
   let interrupted = false;
   const save = () => writeResults(outDir, info, options, runs, interrupted);
   save();
+  options.onStart?.(info);
   let index = 0;
   for (const point of points) {
     const checked = scenarioFromObject(applyPoint(raw, point), baseDir);

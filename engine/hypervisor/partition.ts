@@ -5,7 +5,7 @@ import { Privilege } from '../cores/trap-cause.js';
 import { loadElf, type ElfImage } from '../loader/elf.js';
 import { RAM_BASE } from '../memory/memory-map.js';
 import {
-  VCPU_BUDGET_LEFT, VCPU_EXT_SINCE, VCPU_HV_STATUS, VCPU_LAST_RUN, VCPU_MSIP_SINCE, VCPU_PERIOD_START, VM_EXIT_CODE, VM_GENERATION, VM_READY,
+  VCPU_BUDGET_LEFT, VCPU_EXT_FLOW_SEQ, VCPU_EXT_SINCE, VCPU_HV_STATUS, VCPU_LAST_RUN, VCPU_MSIP_SINCE, VCPU_PERIOD_START, VM_EXIT_CODE, VM_GENERATION, VM_READY,
   VM_STARTED_AT, VM_WATCHDOG_DEADLINE, type SystemTables,
 } from './system-tables.js';
 
@@ -53,6 +53,7 @@ export function bootPartition(tables: SystemTables, vm: number, image: ElfImage,
     tables.setVcpuNum(vcpu, VCPU_MSIP_SINCE, 0);
     tables.setVcpuNum(vcpu, VCPU_HV_STATUS, 0);
     tables.setVcpuNum(vcpu, VCPU_EXT_SINCE, 0);
+    tables.setVcpuNum(vcpu, VCPU_EXT_FLOW_SEQ, 0); // a doorbell of the old run is no flow into the new one
   }
 }
 
