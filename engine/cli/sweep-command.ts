@@ -33,7 +33,8 @@ options:
   --trace FILE        also write each run's Chrome trace (FILE.<run>.json)
   --out DIR           where the results go (created if missing)
 
-exit codes: 0 done; 2 usage error; 3 unreadable or invalid scenario, or unwritable DIR; 130 interrupted`;
+exit codes: 0 done; 2 usage error; 3 unreadable or invalid scenario, unwritable DIR, or no
+point that ran; 130 interrupted`;
 
 const SPECS = {
   help: { value: false },
@@ -87,6 +88,10 @@ export async function sweepCommand(argv: readonly string[], io: CommandIo, comma
     if (outcome.interrupted) {
       io.stderr.write(`tessera: sweep interrupted after ${outcome.runs.length} run(s); the files hold them\n`);
       return EXIT_INTERRUPTED;
+    }
+    if (!outcome.runs.some((r) => r.status === 'ok')) {
+      io.stderr.write('tessera: no point of the sweep ran: every one was invalid or failed\n');
+      return EXIT_BAD_INPUT;
     }
     return 0;
   } catch (error) {

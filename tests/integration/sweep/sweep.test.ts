@@ -111,6 +111,9 @@ describe('tessera sweep', () => {
     expect(r.code).toBe(3);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(existsSync(join(scratch, 'never'))).toBe(false);
+    const none = await run(SCENARIO, '--cores', '1', '--policy', 'time-partitioned', '--out', join(scratch, 'none'));
+    expect(none.code).toBe(3);
+    expect(none.stderr).toContain('tessera: no point of the sweep ran: every one was invalid or failed\n');
   });
 
   it('writes a trace per run with --trace, named after the run', async () => {
