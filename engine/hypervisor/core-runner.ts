@@ -45,6 +45,8 @@ export class CoreRunner {
   private current = -1;
   /** The other cores of this core's sync group: the only ones it keeps in step with. */
   private readonly peers: number[];
+  /** As of the last pick: the earliest time one of its candidates not runnable then becomes runnable by itself. */
+  private nextWake = Infinity;
   /** Set by a thread that drives several cores: give the others a turn after every slice. */
   shareThread = false;
   /** The vCPU whose state the core last ran (switch costs apply when it changes). */
@@ -106,7 +108,10 @@ export class CoreRunner {
       const choice = this.pick();
       if (choice.vcpu < 0 || !this.switchTo(choice.vcpu)) {
         this.park();
-        yield* this.idleUntil(Math.min(choice.vcpu < 0 ? choice.until : this.time + t.layout.quantum, this.nextWatchdog()), seen);
+        // A vCPU another core took first: wait for it no longer than a quantum, and never past an
+        // event of this core (skipping a quantum blindly made a real-time VM's timer fire late).
+        const until = choice.vcpu < 0 ? choice.until : Math.max(this.time + 1, Math.min(choice.until, this.time + t.layout.quantum, this.nextWake));
+        yield* this.idleUntil(Math.min(until, this.nextWatchdog()), seen);
         continue;
       }
       this.runSlice(Math.min(choice.until, this.endTime));
@@ -172,13 +177,16 @@ export class CoreRunner {
     const t = this.tables;
     const { layout } = t;
     const list: Candidate[] = [];
+    let nextWake = Infinity;
     for (const c of this.candidates) {
       if (t.vmState(c.vm) !== VmState.Running) continue;
       const owner = t.vcpuInt(c.vcpu, VCPU_OWNER);
       if (owner !== -1 && owner !== this.core) continue;
       this.refresh(c);
       list.push(c);
+      if (!c.eligible) nextWake = Math.min(nextWake, c.wakeAt);
     }
+    this.nextWake = nextWake;
     if (layout.policy === 'time-partitioned') return pickTimePartitioned(list, this.time, layout.quantum, this.windows, layout.majorFrame);
     return pickFixedPriority(list, this.time, layout.quantum, layout.policy === 'fixed-priority' ? layout.preemptionBound : layout.quantum);
   }
