@@ -2,12 +2,13 @@
 // current after each run, so an interrupted sweep leaves everything measured so far on disk.
 
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import { applyPoint, pointLabel, runId, sweepPoints, type SweepAxes } from '../experiment/sweep-plan.js';
 import { sweepPlots } from '../experiment/sweep-plots.js';
 import type { ReproducibilityInfo, SweepPoint, SweepRun } from '../experiment/sweep-record.js';
 import { sweepCsv, sweepJson } from '../experiment/sweep-results.js';
+import { threadCount } from '../hypervisor/sync-groups.js';
+import { summariseLatency } from '../metrics/latency-summary.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { fileErrorReason } from './guest-file.js';
 import { reproducibilityInfo } from './run-metadata.js';
@@ -108,16 +109,16 @@ async function runOnce(scenario: Scenario, point: SweepPoint, repeat: number, id
       ...(traceFile === undefined ? {} : { traceFile, traceMetadata: { run: id, reproducibility: info } }),
     });
     if (options.signal?.aborted) return undefined;
-    const figures = await measureRun(system, availableParallelism());
+    const figures = await measureRun(system, info.host.cpuCount);
     if (options.signal?.aborted) return undefined;
     const trace = system.traceSummary();
     return {
-      id, point, repeat, status: 'ok', frequency: scenario.timing.frequency, threads: system.layout.threads, ...figures,
+      id, point, repeat, status: 'ok', frequency: scenario.timing.frequency, threads: threadCount(system.layout.threadOf), ...figures,
       ...(trace === undefined ? {} : { traceFile: trace.file, traceDropped: trace.dropped }),
     };
   } catch (error) {
     if (options.signal?.aborted) return undefined;
-    return { ...emptyFigures(scenario.timing.frequency, system?.layout.threads ?? 0), id, point, repeat, status: 'failed', error: (error as Error).message.split('\n', 1)[0] };
+    return { ...emptyFigures(scenario.timing.frequency, system === undefined ? 0 : threadCount(system.layout.threadOf)), id, point, repeat, status: 'failed', error: (error as Error).message.split('\n', 1)[0] };
   } finally {
     options.signal?.removeEventListener('abort', stop);
     await system?.dispose();
@@ -130,7 +131,7 @@ function invalidRun(point: SweepPoint, base: Scenario, errors: string[]): SweepR
 }
 
 function emptyFigures(frequency: number, threads: number): Omit<SweepRun, 'id' | 'point' | 'repeat' | 'status'> {
-  const latency = { count: 0, min: null, p50: null, p90: null, p99: null, p999: null, max: null };
+  const latency = summariseLatency([]);
   return {
     frequency, threads, wallSeconds: 0, virtualSeconds: 0, instructions: 0, mips: 0, hostCpuUtilisation: 0, coreUtilisation: 0,
     latency, vms: [], channels: [],

@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import { describeCause } from '../cores/trap-cause.js';
 import type { CoreEnd } from '../hypervisor/core-runner.js';
 import { planSystem, type VmBootImage } from '../hypervisor/layout.js';
-import { coreThreads } from '../hypervisor/sync-groups.js';
+import { coreThreads, threadCount } from '../hypervisor/sync-groups.js';
 import { bootPartition, partitionBytes, wipePartition } from '../hypervisor/partition.js';
 import {
   CORE_BUSY, CORE_TIME, createSystemBuffers, SYSTEM_RELEASE, SystemCommand, SystemTables, VCPU_INSTRET,
@@ -178,8 +178,7 @@ export class System {
   private constructor(private readonly scenario: Scenario, private readonly options: SystemOptions) {
     const plan = planSystem(scenario);
     const threadOf = coreThreads(plan.layout.syncGroup, hostCpus(), options.threads);
-    const threads = Math.max(...threadOf) + 1;
-    this.layout = { ...plan.layout, threads, threadOf, spin: threads <= hostCpus() };
+    this.layout = { ...plan.layout, threadOf, spin: threadCount(threadOf) <= hostCpus() };
     this.bootImages = plan.boot;
     this.tracing = options.recordTrace === true || options.traceFile !== undefined;
     this.tables = new SystemTables(this.layout, createSystemBuffers(this.layout, this.tracing ? TRACE_RING_RECORDS : IDLE_TRACE_RING_RECORDS));
@@ -196,7 +195,7 @@ export class System {
   }
 
   private async spawn(): Promise<void> {
-    for (let thread = 0; thread < this.layout.threads; thread++) {
+    for (let thread = 0; thread < threadCount(this.layout.threadOf); thread++) {
       const cores = Array.from({ length: this.layout.cores }, (_, c) => c).filter((c) => this.layout.threadOf[c] === thread);
       this.cores.push(startWorkerHandle<HvCoreWorker>('hv-core-worker', `core${cores.length > 1 ? 's' : ''} ${cores.join(',')}:`, (message) => {
         this.failure ??= message;

@@ -61,7 +61,6 @@ export function planSystem(scenario: Scenario): SystemPlan {
     boot,
     layout: {
       cores: scenario.cores,
-      threads: scenario.cores,
       threadOf: Array.from({ length: scenario.cores }, (_, c) => c),
       spin: true,
       syncGroup: syncGroups(scenario.cores, vms, scenario.channels.map((c) => ({ endpoints: c.endpoints.map((e) => ({ vm: e.vmIndex })) }))),

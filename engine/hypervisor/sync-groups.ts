@@ -27,6 +27,11 @@ export function syncGroups(
   return parent.map((_, c) => find(c));
 }
 
+/** How many worker threads a core-to-thread map uses. */
+export function threadCount(threadOf: readonly number[]): number {
+  return Math.max(0, ...threadOf) + 1;
+}
+
 /**
  * The worker thread of each core. Cores of different groups never wait for each other, so each
  * group gets threads of its own and the OS balances them; a group with more cores than the host

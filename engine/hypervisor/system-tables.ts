@@ -8,15 +8,14 @@ import { LatencyHistogram } from '../metrics/latency-histogram.js';
 import { IDLE_TRACE_RING_RECORDS, LIFECYCLE_RING_RECORDS, TraceRing } from '../metrics/trace-ring.js';
 import { createPageFlags, createPhysicalMemory } from '../memory/physical-memory.js';
 import { ReservationTable } from '../memory/reservation-table.js';
+import { threadCount } from './sync-groups.js';
 import { createSyncIpcBuffers, SyncIpc, type SyncIpcBuffers } from './sync-ipc.js';
 import { VmState } from './vm-state.js';
 
 /** What every core needs to know about the system; plain data, sent to workers once. */
 export interface SystemLayout {
   cores: number;
-  /** Worker threads running the cores (fewer than cores: some threads drive several cores). */
-  threads: number;
-  /** Per core, the thread that drives it (sync-groups.ts: coreThreads). */
+  /** Per core, the worker thread that drives it (sync-groups.ts: coreThreads); threads number 0..max. */
   threadOf: number[];
   /** Per core, its sync group (sync-groups.ts): a core keeps in step only with the cores of its group. */
   syncGroup: number[];
@@ -194,7 +193,7 @@ export function createSystemBuffers(layout: SystemLayout, traceRecords = IDLE_TR
     contextNumbers: nums(vcpus * CONTEXT_NUMBERS),
     coreInts: ints(layout.cores * CORE_INTS),
     coreNums: nums(layout.cores * CORE_NUMS),
-    threadWake: ints(layout.threads * THREAD_INTS),
+    threadWake: ints(threadCount(layout.threadOf) * THREAD_INTS),
     traces: Array.from({ length: layout.cores }, () => TraceRing.create(traceRecords)),
     lifecycle: Array.from({ length: layout.cores }, () => TraceRing.create(LIFECYCLE_RING_RECORDS)),
     traceControl: ints(1 + layout.channels.length * 2),
