@@ -51,6 +51,8 @@ export interface ChannelFlowSample {
   doorbellsSuppressed: number;
   syncMessages: number;
   latency: LatencyJson;
+  /** Send times the receiver reported that cannot be true: left out of `latency`. */
+  latencyRejected: number;
 }
 
 export interface ChannelSample {

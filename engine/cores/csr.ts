@@ -83,8 +83,8 @@ export function readCsr(h: Hart, csr: number, writes = false): number | undefine
     case Csr.Mcycleh: case Csr.Cycleh: return hi32(h.liveCycle());
     case Csr.Minstret: case Csr.Instret: return lo32(h.liveInstret());
     case Csr.Minstreth: case Csr.Instreth: return hi32(h.liveInstret());
-    case Csr.Time: return lo32(h.liveMtime());
-    case Csr.Timeh: return hi32(h.liveMtime());
+    case Csr.Time: return Number(h.liveMtime() & 0xffff_ffffn) | 0;
+    case Csr.Timeh: return Number(h.liveMtime() >> 32n) | 0;
     case Csr.Mvendorid: case Csr.Marchid: case Csr.Mimpid: case Csr.Mconfigptr: return 0;
     case Csr.Mhartid: return h.hartId;
   }

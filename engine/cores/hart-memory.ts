@@ -19,8 +19,15 @@ export interface HartMemory {
   readonly bus: Bus;
   /** Shared-memory windows (inter-VM channels): more ranges of physical memory, data only. */
   readonly windows?: readonly MemoryWindow[];
+  /** The platform timer the `time` CSRs read (the CLINT's machine-wide mtime). */
+  readonly timebase: Timebase;
   /** Called after a store into a PAGE_WATCHED page; returns true when the hart must stop its slice. */
   onWatchedStore(guestAddr: number): boolean;
+}
+
+export interface Timebase {
+  /** mtime (64 bits) as a hart whose virtual time is `cycles` reads it. */
+  mtimeAt(cycles: number): bigint;
 }
 
 export interface MemoryWindow {

@@ -12,8 +12,6 @@ import { INTERRUPT_BIT, MIP_SEIP, Privilege, TrapCause } from './trap-cause.js';
 
 /** Consecutive traps with no instruction retired in between that count as a trap loop. */
 const TRAP_LOOP_LIMIT = 8;
-/** Virtual cycles per mtime tick: a 100 MHz core and the 10 MHz timebase of QEMU virt. */
-export const CYCLES_PER_TICK = 10;
 
 const INHIBIT_CY = 0b001;
 const INHIBIT_IR = 0b100;
@@ -42,8 +40,9 @@ export const CONTEXT_NUMBERS = 8;
 export const CONTEXT_MIE = 35;
 export const CONTEXT_MIP_SOFT = 36;
 export const CONTEXT_CYCLES = 0; // in the numbers
-export const CONTEXT_MTIME_OFFSET = 4; // in the numbers
 export const CONTEXT_WAITING = 53;
+/** The hart's code epoch (see Hart.codeEpoch). */
+export const CONTEXT_CODE_EPOCH = 55;
 
 /** Why a hart stopped for good. */
 export interface TrapLoop {
@@ -94,8 +93,12 @@ export class Hart {
   private instretAdjust = 0;
   private cycleFrozen = 0;
   private instretFrozen = 0;
-  /** mtime = cycles / CYCLES_PER_TICK + mtimeOffset. */
-  mtimeOffset = 0;
+  /**
+   * Counts what may change the code this hart fetches: FENCE.I, and its own stores into pages some
+   * hart has decoded. It travels with the saved context, so a copy of the hart that another core
+   * holds (a vCPU that migrated) drops its decoded instructions when it resumes a newer epoch.
+   */
+  private codeEpoch = 0;
 
   /** Parked in WFI until an enabled interrupt is pending. */
   waiting = false;
@@ -197,20 +200,29 @@ export class Hart {
       this.stvec, this.mepc, this.sepc, this.mcause, this.scause, this.mtval, this.stval, this.mscratch, this.sscratch,
       this.mcounteren, this.scounteren, this.mcountinhibit, this.satp, this.waiting ? 1 : 0, this.trapLoop ? 1 : 0];
     words.set(csrs, 32);
+    words[CONTEXT_CODE_EPOCH] = this.codeEpoch;
     words.set(this.pmpcfg, 64);
     words.set(this.pmpaddr, 68);
     numbers[0] = this.cycles;
     numbers[1] = this.instret;
     numbers[2] = this.cycleAdjust;
     numbers[3] = this.instretAdjust;
-    numbers[4] = this.mtimeOffset;
+    numbers[4] = 0; // unused
     numbers[5] = this.accessFaults;
     numbers[6] = this.cycleFrozen;
     numbers[7] = this.instretFrozen;
   }
 
-  /** Continues a hart saved by saveContext (an LR reservation does not survive the switch). */
+  /**
+   * Continues a hart saved by saveContext (an LR reservation does not survive the switch). Decoded
+   * instructions survive only if the saved hart changed no code since this copy last ran.
+   */
   loadContext(words: Int32Array, numbers: Float64Array): void {
+    const epoch = words[CONTEXT_CODE_EPOCH];
+    if (epoch !== this.codeEpoch) {
+      this.flushDecodeCache();
+      this.codeEpoch = epoch;
+    }
     this.x.set(words.subarray(0, 32), 0);
     let i = 32;
     this.pc = words[i++]; this.priv = words[i++]; this.mstatus = words[i++]; this.mie = words[i++];
@@ -227,7 +239,6 @@ export class Hart {
     this.instret = numbers[1];
     this.cycleAdjust = numbers[2];
     this.instretAdjust = numbers[3];
-    this.mtimeOffset = numbers[4];
     this.accessFaults = numbers[5];
     this.cycleFrozen = numbers[6];
     this.instretFrozen = numbers[7];
@@ -263,13 +274,9 @@ export class Hart {
     return this.cycles + this.sliceCycles;
   }
 
-  /** A CLINT write of mtime: this hart's clock keeps running from `value`. */
-  setMtime(value: number): void {
-    this.mtimeOffset += value - this.liveMtime();
-  }
-
-  liveMtime(): number {
-    return Math.floor((this.cycles + this.sliceCycles) / CYCLES_PER_TICK) + this.mtimeOffset;
+  /** mtime as the current instruction reads it. */
+  liveMtime(): bigint {
+    return this.memory.timebase.mtimeAt(this.cycles + this.sliceCycles);
   }
 
   /** Sets mcycle as seen after the current instruction. */
@@ -539,6 +546,7 @@ export class Hart {
           continue;
         case Op.FenceI:
           this.flushDecodeCache();
+          this.codeEpoch = (this.codeEpoch + 1) | 0;
           pc = npc;
           break loop;
 
@@ -835,8 +843,14 @@ export class Hart {
     } else {
       this.writeRam(off, size, value);
     }
-    if (f & PAGE_DECODED) this.invalidatePage(index);
+    if (f & PAGE_DECODED) this.codeWritten(index);
     if ((f & PAGE_WATCHED) && this.memory.onWatchedStore((this.ramBase + off) | 0)) this.endSlice = true;
+  }
+
+  /** This hart stored into a page whose instructions some hart has decoded. */
+  private codeWritten(index: number): void {
+    this.invalidatePage(index);
+    this.codeEpoch = (this.codeEpoch + 1) | 0;
   }
 
   /** A store into a shared window: byte by byte, breaking LR reservations the peer may hold. */
@@ -920,7 +934,7 @@ export class Hart {
 
   private afterAtomicStore(page: number, off: number): void {
     const f = this.flags[page];
-    if (f & PAGE_DECODED) this.invalidatePage(page);
+    if (f & PAGE_DECODED) this.codeWritten(page);
     if ((f & PAGE_WATCHED) && this.memory.onWatchedStore((this.ramBase + off) | 0)) this.endSlice = true;
   }
 }

@@ -11,11 +11,21 @@ export const CLINT_MAX_HARTS = (MTIME_OFFSET - MTIMECMP_OFFSET) / 8;
 const LOW_WORD = 0xffff_ffffn;
 /** Reset value of mtimecmp: the timer cannot fire until software programs it. */
 const NEVER = 0xffff_ffff_ffff_ffffn;
+/** Virtual cycles per mtime tick: 100 MHz cores and the 10 MHz timebase of QEMU virt. */
+export const CYCLES_PER_TICK = 10;
+/** Cycle counts are doubles, exact integers below 2^53: a timer due later never fires. */
+const MAX_TICKS = BigInt(Math.floor(2 ** 53 / CYCLES_PER_TICK));
 
 /*
  * Shared layout: Int32 hart count, then one Int32 msip per hart, then (8-byte aligned) one
- * Uint64 mtimecmp per hart. mtimecmp is a single 64-bit word so that Atomics make a read of
- * both halves consistent while another worker writes it.
+ * Uint64 mtimecmp per hart, then the machine-wide timebase: an Int64 mtime offset in ticks and a
+ * Float64 count of frozen cycles. mtimecmp and the offset are single 64-bit words so that Atomics
+ * make a read of both halves consistent while another worker writes them.
+ *
+ * mtime is one clock for every hart of the machine (as the CLINT defines it):
+ *   mtime(cycles) = floor((cycles - frozen) / CYCLES_PER_TICK) + offset   (mod 2^64)
+ * where `cycles` is the reading hart's virtual time, `offset` moves when software writes mtime,
+ * and `frozen` counts the cycles during which the machine (a VM) was paused, so its timers stop.
  */
 const HEADER_BYTES = 8;
 
@@ -23,17 +33,27 @@ function timecmpOffset(harts: number): number {
   return (HEADER_BYTES + 4 * harts + 7) & ~7;
 }
 
+function timebaseOffset(harts: number): number {
+  return timecmpOffset(harts) + 8 * harts;
+}
+
+const TIMEBASE_BYTES = 16;
+
 /** CLINT registers shared by all harts' device objects and the platform. */
 export class ClintState {
   readonly harts: number;
   private readonly msipWords: Int32Array;
   private readonly timecmpWords: BigUint64Array;
+  /** [0]: mtime offset in ticks. */
+  private readonly offsetWord: BigInt64Array;
+  /** [0]: cycles during which the clock stood still (pauses). */
+  private readonly frozen: Float64Array;
 
   static create(harts: number): ClintState {
     if (!Number.isInteger(harts) || harts < 1 || harts > CLINT_MAX_HARTS) {
       throw new RangeError(`CLINT supports 1..${CLINT_MAX_HARTS} harts, got ${harts}`);
     }
-    const sab = new SharedArrayBuffer(timecmpOffset(harts) + 8 * harts);
+    const sab = new SharedArrayBuffer(timebaseOffset(harts) + TIMEBASE_BYTES);
     new Int32Array(sab, 0, 1)[0] = harts;
     new BigUint64Array(sab, timecmpOffset(harts), harts).fill(NEVER);
     return new ClintState(sab);
@@ -47,6 +67,8 @@ export class ClintState {
     this.harts = new Int32Array(sab, 0, 1)[0]!;
     this.msipWords = new Int32Array(sab, HEADER_BYTES, this.harts);
     this.timecmpWords = new BigUint64Array(sab, timecmpOffset(this.harts), this.harts);
+    this.offsetWord = new BigInt64Array(sab, timebaseOffset(this.harts), 1);
+    this.frozen = new Float64Array(sab, timebaseOffset(this.harts) + 8, 1);
   }
 
   get buffer(): SharedArrayBuffer {
@@ -82,18 +104,60 @@ export class ClintState {
     }
   }
 
+  /** mtime as a hart whose virtual time is `cycles` reads it: exact to the tick over all 64 bits. */
+  mtimeAt(cycles: number): bigint {
+    return BigInt.asUintN(64, BigInt(this.ticks(cycles)) + Atomics.load(this.offsetWord, 0));
+  }
+
+  /** A write of mtime by a hart at `cycles`: every hart's clock runs on from `value`. */
+  setMtimeAt(value: bigint, cycles: number): void {
+    Atomics.store(this.offsetWord, 0, BigInt.asIntN(64, value - BigInt(this.ticks(cycles))));
+  }
+
+  /**
+   * The first cycle count at which `hart`'s timer is due (mtime >= mtimecmp), as a hart's clock
+   * reads it; Infinity when that lies beyond 2^53 cycles (no modelled run gets there). mtime is
+   * taken not to wrap past 2^64 within a run (it would take 58,000 years from a reset).
+   */
+  timerCycle(hart: number): number {
+    const cmp = Atomics.load(this.timecmpWords, this.index(hart));
+    const base = BigInt.asUintN(64, Atomics.load(this.offsetWord, 0));
+    if (base >= cmp) return this.frozen[0]; // due from the first tick on
+    const ticks = cmp - base;
+    if (ticks >= MAX_TICKS) return Infinity;
+    return Number(ticks) * CYCLES_PER_TICK + this.frozen[0];
+  }
+
+  /** Cycles during which the clock has stood still (a paused VM's timers do not run). */
+  get frozenCycles(): number {
+    return this.frozen[0];
+  }
+
+  /** Stops the clock for `cycles` more (called while no hart of the machine runs). */
+  freeze(cycles: number): void {
+    if (cycles > 0) this.frozen[0] += cycles;
+  }
+
+  /** A reset machine: mtime counts from the system's virtual time again, every timer disarmed. */
+  resetTimebase(): void {
+    Atomics.store(this.offsetWord, 0, 0n);
+    this.frozen[0] = 0;
+    for (let hart = 0; hart < this.harts; hart++) {
+      this.setMsip(hart, false);
+      this.setTimecmp(hart, NEVER);
+    }
+  }
+
+  private ticks(cycles: number): number {
+    return Math.floor(Math.max(0, cycles - this.frozen[0]) / CYCLES_PER_TICK);
+  }
+
   private index(hart: number): number {
     if (!Number.isInteger(hart) || hart < 0 || hart >= this.harts) {
       throw new RangeError(`hart ${hart} is not on this CLINT (0..${this.harts - 1})`);
     }
     return hart;
   }
-}
-
-/** mtime as the accessing hart sees it. */
-export interface ClintTime {
-  now(): bigint;
-  set(value: bigint): void;
 }
 
 /**
@@ -104,10 +168,13 @@ export interface ClintTime {
 export class Clint implements MmioDevice {
   readonly name = 'clint';
 
-  /** `onChange(hart)` runs after a write that may change that hart's pending interrupts. */
+  /**
+   * `cycles()` is the accessing hart's virtual time (mtime is read and written as of it);
+   * `onChange(hart)` runs after a write that may change that hart's pending interrupts.
+   */
   constructor(
     private readonly state: ClintState,
-    private readonly time: ClintTime,
+    private readonly cycles: () => number,
     private readonly onChange: (hart: number) => void,
   ) {}
 
@@ -120,7 +187,7 @@ export class Clint implements MmioDevice {
       case 'mtimecmp':
         return wordOf(this.state.timecmp(reg.hart), reg.half);
       case 'mtime':
-        return wordOf(this.time.now(), reg.half);
+        return wordOf(this.state.mtimeAt(this.cycles()), reg.half);
     }
   }
 
@@ -138,8 +205,9 @@ export class Clint implements MmioDevice {
         break;
       case 'mtime': {
         const shift = BigInt(32 * reg.half);
-        const keep = this.time.now() & ~(LOW_WORD << shift);
-        this.time.set(keep | (BigInt(value >>> 0) << shift));
+        const at = this.cycles();
+        const keep = this.state.mtimeAt(at) & ~(LOW_WORD << shift);
+        this.state.setMtimeAt(keep | (BigInt(value >>> 0) << shift), at);
         // Moving mtime can make any hart's timer due.
         for (let hart = 0; hart < this.state.harts; hart++) this.onChange(hart);
         break;

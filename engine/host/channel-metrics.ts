@@ -22,6 +22,8 @@ export interface ChannelFlow {
   syncMessages: number;
   /** End-to-end latency in cycles of the messages the hypervisor could time (sync IPC, SENT_AT). */
   latency: LatencyHistogramJson;
+  /** Send times the receiver reported (SENT_AT) that cannot be true (before the channel existed, or in the future): not in `latency`. */
+  latencyRejected: number;
 }
 
 export interface ChannelSnapshot {
@@ -90,6 +92,7 @@ export class ChannelMetrics {
           doorbellsSuppressed: ring === undefined ? 0 : ring.suppressed[from],
           syncMessages: sync.messages,
           latency: t.channelLatency[slot].snapshot().toJSON(),
+          latencyRejected: Atomics.load(t.latencyRejected, slot),
         };
       };
       return { name: c.name, endpoints: names, doorbells: [t.doorbells[2 * i], t.doorbells[2 * i + 1]], flows: [flow(0), flow(1)] };

@@ -223,10 +223,7 @@ export class Machine {
     this.uart.reset();
     this.plic.state.reset();
     this.driveUartLine();
-    for (let h = 0; h < this.harts; h++) {
-      this.clint.setMsip(h, false);
-      this.clint.setTimecmp(h, 0xffff_ffff_ffff_ffffn);
-    }
+    this.clint.resetTimebase();
     await Promise.all(this.cores.map((core) => this.call(core, core.remote.reset(this.image.entry, this.fdtAddress))));
     this.control.clearExit();
   }

@@ -6,10 +6,11 @@ import { describeCause } from '../cores/trap-cause.js';
 import type { CoreEnd } from '../hypervisor/core-runner.js';
 import { planSystem, type VmBootImage } from '../hypervisor/layout.js';
 import { coreThreads, threadCount } from '../hypervisor/sync-groups.js';
-import { bootPartition, partitionBytes, wipePartition } from '../hypervisor/partition.js';
+import { bootCycles, bootPartition, partitionBytes, wipePartition } from '../hypervisor/partition.js';
+import { notePaused, resumeClock } from '../hypervisor/vm-clock.js';
 import {
   CORE_BUSY, CORE_TIME, createSystemBuffers, SYSTEM_RELEASE, SystemCommand, SystemTables, VCPU_INSTRET,
-  VCPU_INTERRUPTS, VCPU_OWNER, VCPU_VIOLATIONS, VM_EXIT_CODE, VM_FAULTS, VM_ON_TRIAL, VM_READY, VM_RESTART_PENDING, VM_RESTARTS, VM_STATE,
+  VCPU_INTERRUPTS, VCPU_OWNER, VCPU_VIOLATIONS, VM_EXIT_CODE, VM_FAULTS, VM_LAST_RESET, VM_ON_TRIAL, VM_READY, VM_RESTART_PENDING, VM_RESTARTS, VM_STATE,
   type SystemLayout,
 } from '../hypervisor/system-tables.js';
 import { FAULT_NAMES, FaultKind, TraceKind } from '../hypervisor/trace-kinds.js';
@@ -148,6 +149,7 @@ export class System {
   private readonly bootImages: VmBootImage[];
   private readonly cores: CoreHandle[] = [];
   private readonly events: SystemEvent[] = [];
+  private lastEventTime = 0;
   private readonly traceLog: TraceEntry[] = [];
   private traceDrained = 0;
   /** Records the bounded trace log let go of. */
@@ -189,7 +191,10 @@ export class System {
     this.tables.ipc.initOwners(this.layout.channels.map((c) => [c.endpoints[0].vm, c.endpoints[1].vm] as const));
     this.tables.vcpuInts.fill(0);
     for (let v = 0; v < this.tables.vcpuCount; v++) this.tables.setVcpuInt(v, VCPU_OWNER, -1);
-    for (let vm = 0; vm < this.layout.vms.length; vm++) this.tables.setVmInt(vm, VM_STATE, VmState.Created);
+    for (let vm = 0; vm < this.layout.vms.length; vm++) {
+      this.tables.setVmInt(vm, VM_STATE, VmState.Created);
+      this.tables.setVmNum(vm, VM_LAST_RESET, -Infinity);
+    }
     // Last: nothing above can fail after the file exists, and no worker runs yet if it cannot be made.
     this.traceOut = options.traceFile === undefined ? undefined : TraceFile.open(options.traceFile, this.traceSetup());
   }
@@ -262,10 +267,7 @@ export class System {
         this.tables.setVmInt(slot, VM_STATE, VmState.Stopped);
         await this.released(slot);
       },
-      emit: (slot, kind, detail) => {
-        this.poll();
-        this.emit(slot, kind, detail);
-      },
+      emit: (slot, kind, detail) => this.emitHost(slot, kind, detail),
       tick: () => new Promise((resolve) => setTimeout(resolve, POLL_MS)),
       running: () => !this.stopped && !this.disposed && this.failure === undefined,
     };
@@ -278,7 +280,7 @@ export class System {
   async run(): Promise<SystemSnapshot> {
     const now = this.tables.now();
     this.scenario.vms.forEach((vm, i) => {
-      if (vm.autostart) this.boot(i, now, 'started');
+      if (vm.autostart) this.boot(i, now, 'started', true);
     });
     this.tables.setCommand(SystemCommand.Run);
     this.running = Promise.all(this.cores.map((c) => callWorker(c, c.remote.run())));
@@ -385,20 +387,24 @@ export class System {
       case 'start':
         this.boot(vm, this.tables.now(), 'started');
         return;
-      case 'resume':
+      case 'resume': {
+        const now = this.tables.now();
+        const frozen = resumeClock(this.tables, vm, now);
         this.tables.casVmState(vm, VmState.Paused, VmState.Running);
-        this.tables.wakeAllCores();
-        this.emit(vm, 'resumed');
+        this.tables.wakeAllCores(now);
+        this.emitHost(vm, 'resumed', `its clock stood still for ${frozen} cycles`, now);
         return;
+      }
       case 'pause':
         this.tables.casVmState(vm, VmState.Running, VmState.Paused);
         await this.released(vm);
-        this.emit(vm, 'paused');
+        notePaused(this.tables, vm);
+        this.emitHost(vm, 'paused');
         return;
       case 'stop':
         this.tables.setVmInt(vm, VM_STATE, VmState.Stopped);
         await this.released(vm);
-        this.emit(vm, 'stopped');
+        this.emitHost(vm, 'stopped');
         return;
       case 'restart':
         await this.restart(vm, 'restarted');
@@ -409,7 +415,7 @@ export class System {
         await this.released(vm);
         wipePartition(this.tables, vm);
         await this.wipeOtherSlot(vm);
-        this.emit(vm, command === 'wipe' ? 'wiped' : 'destroyed');
+        this.emitHost(vm, command === 'wipe' ? 'wiped' : 'destroyed');
         return;
     }
   }
@@ -429,14 +435,18 @@ export class System {
     return partitionBytes(this.tables, this.vmIndex(name)).slice();
   }
 
-  private boot(vm: number, now: number, kind: SystemEvent['kind']): void {
-    this.start(vm, now);
-    this.emit(vm, kind);
+  private boot(vm: number, now: number, kind: SystemEvent['kind'], powerOn = false): void {
+    this.start(vm, now, powerOn);
+    this.emitHost(vm, kind, undefined, now);
   }
 
-  /** Rebuilds the partition from the VM's boot image and lets the cores run it. */
-  private start(vm: number, now: number): void {
-    bootPartition(this.tables, vm, this.bootImages[vm].image, this.bootImages[vm].deviceTree, now);
+  /**
+   * Rebuilds the partition from the VM's boot image and lets the cores run it. At power-on the
+   * loader has placed the images before time starts; any later boot costs the VM its bootCycles.
+   */
+  private start(vm: number, now: number, powerOn = false): void {
+    const { image, deviceTree } = this.bootImages[vm];
+    bootPartition(this.tables, vm, image, deviceTree, powerOn ? now : now + bootCycles(this.layout.vms[vm].ramBytes, image, deviceTree));
     this.tables.setVmInt(vm, VM_STATE, VmState.Running);
     this.tables.wakeAllCores();
   }
@@ -467,7 +477,23 @@ export class System {
     }
   }
 
-  private emit(vm: number, kind: SystemEvent['kind'], detail?: string, time = this.tables.now()): void {
+  /**
+   * An event the host causes (a command, an update): every event the cores recorded before it is
+   * emitted first, so the log stays in the order things happened.
+   */
+  private emitHost(vm: number, kind: SystemEvent['kind'], detail?: string, time = this.tables.now()): void {
+    this.poll();
+    this.emit(vm, kind, detail, time);
+  }
+
+  /**
+   * Logs an event. Its time never precedes the previous event's: cores keep their clocks only
+   * within a quantum of each other, so an event a core records may carry a slightly earlier time
+   * than one the host logged already; it is logged at the later time.
+   */
+  private emit(vm: number, kind: SystemEvent['kind'], detail?: string, at = this.tables.now()): void {
+    const time = Math.max(at, this.lastEventTime);
+    this.lastEventTime = time;
     const event: SystemEvent = { time, wallMs: performance.now() - this.wallStart, vm: this.layout.vms[vm].name, kind, ...(detail !== undefined ? { detail } : {}) };
     this.events.push(event);
     this.traceOut?.add([], [event]);

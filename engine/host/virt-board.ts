@@ -1,6 +1,6 @@
 // Assembles, inside one core worker, the QEMU-virt-like board a bare-machine hart runs on.
 
-import { Hart, CYCLES_PER_TICK } from '../cores/hart.js';
+import { Hart } from '../cores/hart.js';
 import { CoreControl, ExitKind } from '../cores/core-control.js';
 import type { InterruptLines } from '../cores/core-loop.js';
 import { MIP_MEIP, MIP_MSIP, MIP_MTIP, MIP_SEIP } from '../cores/trap-cause.js';
@@ -31,8 +31,6 @@ export interface BoardConfig {
   tohost?: number;
 }
 
-const NEVER = 2 ** 53;
-
 export interface Board {
   hart: Hart;
   control: CoreControl;
@@ -49,14 +47,7 @@ export function buildBoard(hartId: number, buffers: BoardBuffers, config: BoardC
   const tohost = config.tohost;
 
   let hart: Hart | undefined;
-  const clint = new Clint(
-    clintState,
-    {
-      now: () => BigInt(hart!.liveMtime()),
-      set: (value) => hart!.setMtime(Number(value)),
-    },
-    (target) => control.wake(target),
-  );
+  const clint = new Clint(clintState, () => hart!.liveTime(), (target) => control.wake(target));
   const plic = new Plic(PlicState.attach(buffers.plic), (target) => control.wake(target));
   const plicState = plic.state;
   const uartDevice = new Uart16550(uart);
@@ -80,6 +71,7 @@ export function buildBoard(hartId: number, buffers: BoardBuffers, config: BoardC
     pageFlags,
     reservations: new ReservationTable(buffers.reservations),
     bus,
+    timebase: clintState,
     onWatchedStore(addr) {
       if (tohost === undefined || (addr & ~3) !== (tohost & ~3)) return false;
       // HTIF: (code << 1) | 1 in tohost ends the run; other values are proxy-kernel requests we do not serve.
@@ -94,7 +86,7 @@ export function buildBoard(hartId: number, buffers: BoardBuffers, config: BoardC
     lines(h) {
       const id = h.hartId;
       let bits = clintState.msip(id) ? MIP_MSIP : 0;
-      if (h.liveMtime() >= Number(clintState.timecmp(id))) bits |= MIP_MTIP;
+      if (h.liveTime() >= clintState.timerCycle(id)) bits |= MIP_MTIP;
       // Every UART access re-drives its line; this once-a-slice look is a safety net for input
       // the host pushed while the line was being driven from another worker.
       driveUartLine(uartDevice, plic);
@@ -103,9 +95,7 @@ export function buildBoard(hartId: number, buffers: BoardBuffers, config: BoardC
       return bits;
     },
     timerCycle(h) {
-      const cmp = Number(clintState.timecmp(h.hartId));
-      if (cmp >= NEVER / CYCLES_PER_TICK) return Infinity;
-      return (cmp - h.mtimeOffset) * CYCLES_PER_TICK;
+      return clintState.timerCycle(h.hartId);
     },
   };
   return { hart, control, lines };

@@ -1,22 +1,21 @@
 // One physical core of the hypervisor: picks vCPUs by policy, runs their slices, keeps virtual time.
 
-import { CONTEXT_CYCLES, CONTEXT_MIE, CONTEXT_MIP_SOFT, CONTEXT_MTIME_OFFSET, CONTEXT_WAITING, CYCLES_PER_TICK, Hart } from '../cores/hart.js';
+import { CONTEXT_CYCLES, CONTEXT_MIE, CONTEXT_MIP_SOFT, CONTEXT_WAITING, Hart } from '../cores/hart.js';
 import { Interrupt, MIP_MEIP, MIP_MSIP, MIP_MTIP, MIP_SEIP } from '../cores/trap-cause.js';
 import { pickFixedPriority, pickTimePartitioned, replenish, type Candidate, type Window } from './scheduler.js';
 import {
   CORE_BUSY, CORE_SLEEPING, SLEEPING_IDLE, SLEEPING_SYNC, SLEEPING_UNTIL, CORE_SWITCHES, CORE_TIME, CORE_WAIT_FOR, CORE_WAKE, SystemCommand, VCPU_BUDGET_LEFT, VCPU_INTERRUPTS,
   VCPU_EXT_FLOW_AT, VCPU_EXT_FLOW_SEQ, VCPU_EXT_FLOW_SLOT, VCPU_EXT_SINCE, VCPU_INSTRET, VCPU_LAST_RUN, VCPU_MSIP_SINCE, VCPU_VIOLATIONS, VCPU_OWNER, VCPU_PERIOD_START, VCPU_RUN_CYCLES, VCPU_VERSION, VM_EXIT_CODE,
-  VM_FAULTS, VM_GENERATION, VM_IMAGE_VERSION, VM_ON_TRIAL, VM_READY, VM_RESTART_PENDING, VM_RESTARTS, VM_WATCHDOG_DEADLINE, type SystemTables,
+  VM_FAULTS, VM_GENERATION, VM_IMAGE_VERSION, VM_LAST_RESET, VM_ON_TRIAL, VM_READY, VM_RESTART_PENDING, VM_RESTARTS, VM_WATCHDOG_DEADLINE, type SystemTables,
 } from './system-tables.js';
 import { FaultKind, TraceKind } from './trace-kinds.js';
 import type { TraceRing } from '../metrics/trace-ring.js';
 import type { VmBootImage } from './layout.js';
-import { bootPartition } from './partition.js';
+import { bootCycles, bootPartition } from './partition.js';
 import { IpcBlock, IpcStatus, type IpcOp } from './sync-ipc.js';
 import { buildVcpu } from './vcpu-space.js';
 import { VmState } from './vm-state.js';
 
-const NEVER = 2 ** 53;
 /** A long uninterrupted run is still published this often, so live views see it. */
 const RUN_TRACE_CHUNK = 1_000_000;
 
@@ -235,11 +234,7 @@ export class CoreRunner {
   private timerCycle(vcpu: number): number {
     const t = this.tables;
     const vm = t.vmOf[vcpu];
-    const local = vcpu - t.layout.vms[vm].firstVcpu;
-    const cmp = Number(t.clints[vm].timecmp(local));
-    if (cmp >= NEVER / CYCLES_PER_TICK) return Infinity;
-    const offset = this.isResident(vcpu) ? this.harts[vcpu]!.mtimeOffset : t.contextNumber(vcpu, CONTEXT_MTIME_OFFSET);
-    return (cmp - offset) * CYCLES_PER_TICK;
+    return t.clints[vm].timerCycle(vcpu - t.layout.vms[vm].firstVcpu);
   }
 
   private lines(vcpu: number, timer: number): number {
@@ -465,7 +460,8 @@ export class CoreRunner {
       t.lifecycle[this.core].push(time, TraceKind.RestartRequest, vm, 0, 0);
       return;
     }
-    bootPartition(t, vm, this.boot[vm].image, this.boot[vm].deviceTree, time);
+    const { image, deviceTree } = this.boot[vm];
+    bootPartition(t, vm, image, deviceTree, time + bootCycles(layout.ramBytes, image, deviceTree));
     t.addVmInt(vm, VM_RESTARTS, 1);
     for (const v of vcpus) t.release(v);
     if (t.casVmState(vm, from, VmState.Running)) t.lifecycle[this.core].push(time, TraceKind.Restart, vm, t.vmInt(vm, VM_RESTARTS), 0);
@@ -492,6 +488,13 @@ export class CoreRunner {
     },
     reset: (vm: number) => {
       const t = this.tables;
+      const now = this.liveTime();
+      const last = t.vmNum(vm, VM_LAST_RESET);
+      t.setVmNum(vm, VM_LAST_RESET, now);
+      if (now - last < t.layout.vms[vm].onFault.resetInterval) {
+        this.fault(vm, FaultKind.ResetStorm, 0);
+        return;
+      }
       t.addVmInt(vm, VM_RESTART_PENDING, 1);
       if (!t.casVmState(vm, VmState.Running, VmState.Stopped)) {
         t.addVmInt(vm, VM_RESTART_PENDING, -1);
@@ -543,10 +546,17 @@ export class CoreRunner {
       t.wakeAllCores(now);
     },
     sentAt: (flow: number, cycleLow: number) => {
-      // Only a figure, never trusted. Cores' clocks are kept in step only loosely, so a message from
-      // a core that is ahead may look sent in the future: that counts as 0.
-      const age = (Math.floor(this.liveTime()) - cycleLow) | 0;
-      this.tables.channelLatency[flow].record(Math.max(0, age));
+      // Only a figure, and written by a guest: never trusted. The send time is taken as the one
+      // within 2^31 cycles of now whose low 32 bits the guest gave. Cores keep their clocks in step
+      // only loosely, so a message from a core that is ahead may look sent in the future: that
+      // counts as 0 cycles. A send time before the channel existed (the system's start) or later
+      // than any core has reached (plus the slice in progress) cannot be true: it is rejected.
+      const t = this.tables;
+      const now = Math.floor(this.liveTime());
+      const age = (now - cycleLow) | 0;
+      const sentAt = now - age;
+      if (sentAt < 0 || sentAt > t.now() + t.layout.quantum + t.layout.switchCost) Atomics.add(t.latencyRejected, flow, 1);
+      else t.channelLatency[flow].record(Math.max(0, age));
     },
     ipc: (vcpu: number, op: IpcOp, channel: number, endpoint: number) => {
       this.tables.ipc.operate(vcpu, op, channel, endpoint, this.liveTime(), this.traceRing());

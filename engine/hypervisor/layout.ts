@@ -50,7 +50,7 @@ export function planSystem(scenario: Scenario): SystemPlan {
       watchdog: vm.watchdog ?? 0,
       entry: vm.image.entry,
       // The last page(s) of the VM's RAM, so a small VM's program and stack never meet the tree.
-      onFault: vm.onFault,
+      onFault: { policy: vm.onFault.policy, limit: vm.onFault.limit, resetInterval: Math.ceil(scenario.timing.frequency / vm.onFault.resetsPerSecond) },
       fdtAddress: RAM_BASE + vm.ramBytes - Math.ceil(tree.length / 4096) * 4096,
     };
     firstVcpu += vm.vcpus;

@@ -3,13 +3,11 @@
 import { CONTEXT_CYCLES, CONTEXT_NUMBERS, CONTEXT_WORDS } from '../cores/hart.js';
 import { Privilege } from '../cores/trap-cause.js';
 import { loadElf, type ElfImage } from '../loader/elf.js';
-import { RAM_BASE } from '../memory/memory-map.js';
+import { PAGE_SHIFT, RAM_BASE } from '../memory/memory-map.js';
 import {
   VCPU_BUDGET_LEFT, VCPU_EXT_FLOW_SEQ, VCPU_EXT_SINCE, VCPU_HV_STATUS, VCPU_LAST_RUN, VCPU_MSIP_SINCE, VCPU_PERIOD_START, VM_EXIT_CODE, VM_GENERATION, VM_READY,
   VM_STARTED_AT, VM_WATCHDOG_DEADLINE, type SystemTables,
 } from './system-tables.js';
-
-const NEVER_TIMECMP = 0xffff_ffff_ffff_ffffn;
 
 /** The VM's RAM as bytes: exactly its partition of physical memory. */
 export function partitionBytes(tables: SystemTables, vm: number): Uint8Array {
@@ -17,11 +15,36 @@ export function partitionBytes(tables: SystemTables, vm: number): Uint8Array {
   return new Uint8Array(tables.buffers.physical, layout.physicalBase, layout.ramBytes);
 }
 
-/** Zeroes the partition, loads the ELF and the device tree, and resets every vCPU to the entry point. */
+/**
+ * The partition's page flags start clear again: no core holds decoded code or a reservation of the
+ * old contents (VM_GENERATION makes every core drop them), so stores need not take the slow path.
+ */
+function clearPageFlags(tables: SystemTables, vm: number): void {
+  const layout = tables.layout.vms[vm];
+  new Uint8Array(tables.buffers.pageFlags).fill(0, layout.physicalBase >>> PAGE_SHIFT, (layout.physicalBase + layout.ramBytes) >>> PAGE_SHIFT);
+}
+
+/** Bytes a core zeroes or copies per cycle when it rebuilds a partition (one 64-bit store a cycle). */
+export const BOOT_BYTES_PER_CYCLE = 8;
+
+/**
+ * The virtual time a (re)boot of the partition costs: zeroing its RAM, then copying the image and
+ * the device tree. A guest that resets itself in a loop pays for it in its own time.
+ */
+export function bootCycles(ramBytes: number, image: ElfImage, deviceTree: Uint8Array): number {
+  const loaded = image.segments.reduce((sum, s) => sum + s.data.length, 0) + deviceTree.length;
+  return Math.ceil((ramBytes + loaded) / BOOT_BYTES_PER_CYCLE);
+}
+
+/**
+ * Zeroes the partition, loads the ELF and the device tree, and resets every vCPU to the entry point;
+ * its vCPUs start running at `now` (the time the boot ends: callers add bootCycles after power-on).
+ */
 export function bootPartition(tables: SystemTables, vm: number, image: ElfImage, deviceTree: Uint8Array, now: number): void {
   const layout = tables.layout.vms[vm];
   const ram = partitionBytes(tables, vm);
   ram.fill(0);
+  clearPageFlags(tables, vm);
   loadElf(image, ram, RAM_BASE);
   ram.set(deviceTree, layout.fdtAddress - RAM_BASE);
   tables.addVmInt(vm, VM_GENERATION, 1);
@@ -31,12 +54,10 @@ export function bootPartition(tables: SystemTables, vm: number, image: ElfImage,
   tables.setVmNum(vm, VM_WATCHDOG_DEADLINE, layout.watchdog > 0 ? now + layout.watchdog : Infinity);
   tables.uarts[vm].reset();
   tables.plics[vm].reset();
-  const clint = tables.clints[vm];
+  tables.clints[vm].resetTimebase();
   tables.ipc.reset(Array.from({ length: layout.vcpus }, (_, i) => layout.firstVcpu + i));
   for (let local = 0; local < layout.vcpus; local++) {
     const vcpu = layout.firstVcpu + local;
-    clint.setMsip(local, false);
-    clint.setTimecmp(local, NEVER_TIMECMP);
     const words = tables.contextWordsOf(vcpu);
     const numbers = tables.contextNumbersOf(vcpu);
     words.fill(0, 0, CONTEXT_WORDS);
@@ -62,5 +83,6 @@ export function wipePartition(tables: SystemTables, vm: number): void {
   const layout = tables.layout.vms[vm];
   tables.ipc.reset(Array.from({ length: layout.vcpus }, (_, i) => layout.firstVcpu + i));
   partitionBytes(tables, vm).fill(0);
+  clearPageFlags(tables, vm);
   tables.addVmInt(vm, VM_GENERATION, 1);
 }

@@ -67,7 +67,8 @@ export interface VmLayout {
   watchdog: number;
   entry: number;
   fdtAddress: number;
-  onFault: { policy: 'halt' | 'restart'; limit: number };
+  /** `resetInterval`: cycles a guest reset must follow the previous one by, or it counts as a fault. */
+  onFault: { policy: 'halt' | 'restart'; limit: number; resetInterval: number };
 }
 
 export const enum SystemCommand {
@@ -91,6 +92,8 @@ export const VM_RESTART_PENDING = 8; // restarts decided but not done yet: the V
 const VM_NUMS = 4;
 export const VM_WATCHDOG_DEADLINE = 0;
 export const VM_STARTED_AT = 1;
+export const VM_PAUSED_AT = 2; // the VM's own time when it was last paused (its clock freezes)
+export const VM_LAST_RESET = 3; // when the guest last reset itself (test device), or -Infinity
 
 // Per-vCPU int words.
 const VCPU_INTS = 4;
@@ -170,6 +173,8 @@ export interface SystemBuffers {
   doorbells: SharedArrayBuffer;
   /** Per channel direction (channel * 2 + sending endpoint): end-to-end message latency. */
   channelLatency: SharedArrayBuffer[];
+  /** Per channel direction: send times a guest reported (SENT_AT) that cannot be true, left out of the latency. */
+  latencyRejected: SharedArrayBuffer;
   ipc: SyncIpcBuffers;
 }
 
@@ -203,6 +208,7 @@ export function createSystemBuffers(layout: SystemLayout, traceRecords = IDLE_TR
     plics: layout.vms.map((vm) => PlicState.create(vm.vcpus).buffer),
     doorbells: nums(layout.channels.length * 2),
     channelLatency: Array.from({ length: layout.channels.length * 2 }, () => LatencyHistogram.create().buffer),
+    latencyRejected: ints(layout.channels.length * 2),
     ipc: createSyncIpcBuffers(layout.channels.length, vcpus),
   };
 }
@@ -228,6 +234,7 @@ export class SystemTables {
   readonly plics: PlicState[];
   readonly doorbells: Float64Array;
   readonly channelLatency: LatencyHistogram[];
+  readonly latencyRejected: Int32Array;
   readonly ipc: SyncIpc;
   /** vCPU index → VM index. */
   readonly vmOf: number[];
@@ -253,6 +260,7 @@ export class SystemTables {
     this.doorbells = new Float64Array(buffers.doorbells);
     this.vmOf = layout.vms.flatMap((vm, i) => Array.from({ length: vm.vcpus }, () => i));
     this.channelLatency = buffers.channelLatency.map((b) => LatencyHistogram.attach(b));
+    this.latencyRejected = new Int32Array(buffers.latencyRejected);
     this.ipc = new SyncIpc(buffers.ipc, layout.channels.length, {
       vmOf: (vcpu) => this.vmOf[vcpu],
       vcpusOf: (vm) => Array.from({ length: layout.vms[vm].vcpus }, (_, i) => layout.vms[vm].firstVcpu + i),

@@ -42,10 +42,13 @@ export const enum FaultKind {
   TrapLoop = 1,
   Watchdog = 2,
   TestDeviceFailure = 3,
+  /** The guest reset itself again sooner than its scenario allows (onFault.resetsPerSecond). */
+  ResetStorm = 4,
 }
 
 export const FAULT_NAMES: Record<number, string> = {
   1: 'trap loop',
   2: 'watchdog expired',
   3: 'test device failure',
+  4: 'reset storm',
 };

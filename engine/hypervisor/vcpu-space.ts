@@ -40,14 +40,7 @@ export function buildVcpu(tables: SystemTables, vcpu: number, events: VcpuEvents
   const local = vcpu - vm.firstVcpu;
   const clintState = tables.clints[vmIndex];
   let hart: Hart | undefined;
-  const clint = new Clint(
-    clintState,
-    {
-      now: () => BigInt(hart!.liveMtime()),
-      set: (value) => hart!.setMtime(Number(value)),
-    },
-    (target) => events.poke(vm.firstVcpu + target),
-  );
+  const clint = new Clint(clintState, () => hart!.liveTime(), (target) => events.poke(vm.firstVcpu + target));
   const test = new SifiveTest({ onExit: (code) => events.exit(vmIndex, code), onReset: () => events.reset(vmIndex) });
   const uartState = tables.uarts[vmIndex];
   const ends = channelEnds(tables, vmIndex);
@@ -99,6 +92,7 @@ export function buildVcpu(tables: SystemTables, vcpu: number, events: VcpuEvents
     reservations: new ReservationTable(tables.buffers.reservations),
     bus,
     windows: ends.map(({ channel, end }) => ({ base: end.address, size: channel.size, physOffset: channel.physicalBase, writable: end.writable })),
+    timebase: clintState,
     onWatchedStore: () => false,
   });
   return hart;

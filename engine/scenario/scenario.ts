@@ -52,6 +52,11 @@ export interface FaultHandling {
   policy: FaultPolicy;
   /** Restarts allowed before the VM stays halted (meaningful for "restart"). */
   limit: number;
+  /**
+   * Guest resets (test device 0x7777) per second of virtual time the VM may make: a reset sooner
+   * than 1/resetsPerSecond after the previous one counts as a fault ("reset storm") under `policy`.
+   */
+  resetsPerSecond: number;
 }
 
 export interface VmConfig {
@@ -152,6 +157,7 @@ export const SCENARIO_LIMITS = {
   budget: { min: 1, max: MAX_CYCLES },
   period: { min: 1, max: MAX_CYCLES },
   faultLimit: { min: 0, max: 1000 },
+  resetsPerSecond: { min: 1, max: 1_000_000 },
   watchdog: { min: 1000, max: MAX_CYCLES },
   channels: { min: 0, max: 64 },
   channelSize: { min: PAGE_SIZE, max: 64 * 1024 * 1024 },
@@ -167,7 +173,7 @@ export const SCENARIO_DEFAULTS = {
   switchCost: 100,
   vcpus: 1,
   priority: 0,
-  onFault: { policy: 'halt', limit: 3 } satisfies FaultHandling,
+  onFault: { policy: 'halt', limit: 3, resetsPerSecond: 10 } satisfies FaultHandling,
   autostart: true,
   channelAccess: 'rw' satisfies ChannelAccess,
 } as const;

@@ -41,7 +41,7 @@ export const VM_FIELDS = [
   'autostart',
   'updatable',
 ] as const;
-export const ON_FAULT_FIELDS = ['policy', 'limit'] as const;
+export const ON_FAULT_FIELDS = ['policy', 'limit', 'resetsPerSecond'] as const;
 
 export const TIMING_MODES: readonly TimingMode[] = ['virtual', 'realtime'];
 export const SCHEDULER_POLICIES: readonly SchedulerPolicy[] = ['partitioned', 'fixed-priority', 'time-partitioned'];
@@ -368,8 +368,13 @@ function readOnFault(problems: Problems, vm: ObjectReader): FaultHandling | Inva
   if (onFault === INVALID) return INVALID;
   const policy = onFault.oneOf('policy', FAULT_POLICIES);
   const limit = onFault.integer('limit', LIMITS.faultLimit);
-  if (policy === INVALID || limit === INVALID) return INVALID;
-  return { policy: policy ?? DEFAULTS.onFault.policy, limit: limit ?? DEFAULTS.onFault.limit };
+  const resetsPerSecond = onFault.integer('resetsPerSecond', LIMITS.resetsPerSecond);
+  if (policy === INVALID || limit === INVALID || resetsPerSecond === INVALID) return INVALID;
+  return {
+    policy: policy ?? DEFAULTS.onFault.policy,
+    limit: limit ?? DEFAULTS.onFault.limit,
+    resetsPerSecond: resetsPerSecond ?? DEFAULTS.onFault.resetsPerSecond,
+  };
 }
 
 /** Reads and parses a guest ELF once per path; each VM that names a bad one gets its own line. */

@@ -5,7 +5,7 @@ import type { ChannelSnapshot } from '../../engine/host/channel-metrics.js';
 import { channelSample } from '../../app/host/sample-builder.js';
 
 const latency = { count: 1, min: 7, avg: 7, max: 7, p50: 7, p99: 7, p999: 7, buckets: [[7, 1]] as [number, number][] };
-const flow = { from: 'rich', to: 'pin', messages: 5, bytes: 80, queueDepth: 1, doorbellsRung: 2, doorbellsSuppressed: 3, syncMessages: 5, latency };
+const flow = { from: 'rich', to: 'pin', messages: 5, bytes: 80, queueDepth: 1, doorbellsRung: 2, doorbellsSuppressed: 3, syncMessages: 5, latency, latencyRejected: 0 };
 
 describe('channelSample', () => {
   it('carries the endpoints, the doorbells and both flows', () => {

@@ -102,7 +102,7 @@ describe('histogramBars', () => {
 
 describe('channelRates', () => {
   const flow = (messages: number, bytes: number, queueDepth: number) => ({
-    from: 'a', to: 'b', messages, bytes, queueDepth, doorbellsRung: 0, doorbellsSuppressed: 0, syncMessages: 0, latency: latency([]),
+    from: 'a', to: 'b', messages, bytes, queueDepth, doorbellsRung: 0, doorbellsSuppressed: 0, syncMessages: 0, latency: latency([]), latencyRejected: 0,
   });
   const channel = (doorbells: [number, number], flows?: ChannelSample['flows']): ChannelSample => ({ name: 'c', endpoints: ['a', 'b'], doorbells, ...(flows ? { flows } : {}) });
 

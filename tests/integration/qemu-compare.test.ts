@@ -14,6 +14,7 @@ const compared: { guest: string; harts: number }[] = [
   { guest: 'yield', harts: 1 },
   { guest: 'isa-selfcheck', harts: 2 },
   { guest: 'smp-counter', harts: 1 },
+  { guest: 'smc-migrate', harts: 1 },
   { guest: 'smp-counter', harts: 2 },
   { guest: 'smp-counter', harts: 4 },
   { guest: 'uart-irq', harts: 1 },

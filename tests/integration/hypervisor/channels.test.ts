@@ -88,3 +88,22 @@ describe('a doorbell storm', () => {
     expect(run.snapshot.vms[1].latency.max).toBeLessThanOrEqual(1000);
   });
 });
+
+describe('latency figures a guest reports', () => {
+  it('keeps impossible send times (before the run, in the future) out of the latency and counts them', async () => {
+    const run = await runScenario(scenario({
+      name: 'forge', cores: 1, memory: '16M', scheduler: { policy: 'fixed-priority' },
+      vms: [{ name: 'liar', guest: guest('sent-at-forge'), ram: '1M' }, { name: 'peer', guest: guest('hello'), ram: '1M' }],
+      channels: [{ name: 'c', size: '4K', endpoints: [{ vm: 'liar', address: '0x90000000', irq: 32 }, { vm: 'peer', address: '0x90000000', irq: 32 }] }],
+    }));
+    expect(run.consoles.liar).toContain('sent-at-forge: reported 1 true and 2 impossible send times');
+    // SENT_AT on the liar's side times messages the peer sent it: flow peer -> liar.
+    const flow = run.snapshot.channels[0].flows[1];
+    expect([flow.from, flow.to]).toEqual(['peer', 'liar']);
+    expect(flow.latency.count).toBe(1);
+    // Sent 1000 cycles before the guest read its clock, reported a few instructions later.
+    expect(flow.latency.max).toBeGreaterThanOrEqual(1000);
+    expect(flow.latency.max).toBeLessThan(1100);
+    expect(flow.latencyRejected).toBe(2);
+  });
+});

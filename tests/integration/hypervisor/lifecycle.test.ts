@@ -61,3 +61,32 @@ describe('VM lifecycle', () => {
     expect(run.snapshot.vms.map((v) => v.state)).toEqual(['destroyed', 'stopped', 'exited']);
   });
 });
+
+describe('a paused VM', () => {
+  it('keeps its timers and watchdog frozen in its own time: resumed after 50 watchdog periods, it neither faults nor misses a deadline', async () => {
+    const s = scenario({
+      name: 'paused-watchdog', cores: 2, memory: '16M', scheduler: { policy: 'partitioned' },
+      vms: [
+        // A 100 us periodic task that kicks its 1 ms watchdog every period.
+        { name: 'rt', guest: guest('rt-timer-fast'), ram: '1M', watchdog: 100_000, onFault: { policy: 'restart', limit: 3 } },
+        { name: 'clock', guest: guest('spin'), ram: '1M' },
+      ],
+    });
+    let rtOutput = '';
+    const reports = () => rtOutput.split('\n').filter((l) => l.startsWith('rt-timer: n='));
+    const run = await runScenario(s, { onConsole: (vm, bytes) => { if (vm === 'rt') rtOutput += Buffer.from(bytes).toString('latin1'); } }, async (system) => {
+      while (reports().length < 1) await new Promise((r) => setTimeout(r, 5));
+      await system.command('rt', 'pause');
+      await whileClockRuns(system, 5_000_000); // 50 ms of virtual time: 50 watchdog periods
+      await system.command('rt', 'resume');
+      const resumedAt = reports().length;
+      while (reports().length < resumedAt + 2) await new Promise((r) => setTimeout(r, 5));
+      await system.command('clock', 'stop');
+      await system.command('rt', 'stop');
+    });
+    expect(run.events.filter((e) => e.vm === 'rt').map((e) => e.kind)).toEqual(['started', 'ready', 'paused', 'resumed', 'stopped']);
+    expect(reports().length).toBeGreaterThanOrEqual(3);
+    for (const line of reports()) expect(line).toMatch(/ misses=0$/);
+    expect(run.snapshot.vms[0]).toMatchObject({ restarts: 0, faults: 0 });
+  });
+});

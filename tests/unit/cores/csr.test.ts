@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { Csr, MISA } from '../../../engine/cores/csr.js';
-import { CYCLES_PER_TICK } from '../../../engine/cores/hart.js';
+import { CYCLES_PER_TICK } from '../../../engine/devices/clint.js';
 import {
   MSTATUS_MIE, MSTATUS_MPIE, MSTATUS_MPP, MSTATUS_MPRV, MSTATUS_MXR, MSTATUS_SIE, MSTATUS_SPIE, MSTATUS_SPP,
   MSTATUS_SUM, MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW,
@@ -562,7 +562,7 @@ describe('counter access from S and U', () => {
 describe('time', () => {
   it('should read time and timeh as the two halves of the 64-bit mtime', () => {
     const t = exec([csrr(A0, Csr.Time), csrr(A1, Csr.Timeh)], (t) => {
-      t.hart.mtimeOffset = 5_000_000_000;
+      t.timebase.offset = 5_000_000_000n;
     });
     expect([t.getU(A0), t.get(A1)]).toEqual([5_000_000_000 - 2 ** 32, 1]);
   });

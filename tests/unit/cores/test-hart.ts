@@ -65,8 +65,17 @@ export interface TestHartOptions {
 /** Unsigned view of a 32-bit value, for comparing with encodings and addresses. */
 export const u32 = (v: number): number => v >>> 0;
 
+/** mtime at 10 MHz of the hart's cycles, plus an offset a test may set. */
+export class TestTimebase {
+  offset = 0n;
+  mtimeAt(cycles: number): bigint {
+    return BigInt(Math.floor(cycles / 10)) + this.offset;
+  }
+}
+
 export class TestHart {
   readonly hart: Hart;
+  readonly timebase = new TestTimebase();
   readonly machine: SharedMachine;
   readonly scratch = new ScratchDevice();
   private readonly ram: DataView;
@@ -83,6 +92,7 @@ export class TestHart {
       pageFlags: new Uint8Array(this.machine.pageFlags),
       reservations: new ReservationTable(this.machine.reservations),
       bus: new Bus([{ base: SCRATCH_BASE, size: 4, device: this.scratch }]),
+      timebase: this.timebase,
       onWatchedStore: () => false, // the bench watches no pages
     };
     this.hart = new Hart(options.hartId ?? 0, memory);

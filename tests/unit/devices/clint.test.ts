@@ -1,26 +1,26 @@
 // The CLINT against its map: msip at 4*hart, mtimecmp at 0x4000 + 8*hart, mtime at 0xBFF8.
 
 import { describe, expect, it } from 'vitest';
-import { Clint, ClintState, CLINT_MAX_HARTS } from '../../../engine/devices/clint.js';
+import { Clint, ClintState, CLINT_MAX_HARTS, CYCLES_PER_TICK } from '../../../engine/devices/clint.js';
 import { runInWorker } from '../../fixtures/ts-worker.js';
 
-/** A hand-driven mtime, so tests never depend on the wall clock. */
-class FakeTime {
-  value = 0n;
-  now(): bigint {
-    return this.value;
-  }
-  set(value: bigint): void {
-    this.value = value;
-  }
+/** A hand-driven virtual clock (cycles) for the accessing hart, so tests never depend on the wall clock. */
+class FakeClock {
+  cycles = 0;
+  readonly read = () => this.cycles;
 }
 
 function clint(harts = 2) {
   const state = ClintState.create(harts);
-  const time = new FakeTime();
+  const clock = new FakeClock();
   const woken: number[] = [];
-  const device = new Clint(state, time, (hart) => woken.push(hart));
-  return { state, time, woken, device };
+  const device = new Clint(state, clock.read, (hart) => woken.push(hart));
+  return { state, clock, woken, device };
+}
+
+/** The 64-bit mtime the device answers, low word then high word. */
+function readMtime(device: Clint): bigint {
+  return BigInt(device.read(0xbff8, 4)!) | (BigInt(device.read(0xbffc, 4)!) << 32n);
 }
 
 describe('Clint msip', () => {
@@ -82,20 +82,71 @@ describe('Clint mtimecmp', () => {
 });
 
 describe('Clint mtime', () => {
-  it('mtime at 0xBFF8 reads the accessing hart\'s time, low word then high word', () => {
-    const { time, device } = clint();
-    time.value = 0x5_0000_0007n;
+  it('mtime at 0xBFF8 reads the accessing hart\'s time in ticks, low word then high word', () => {
+    const { clock, device } = clint();
+    clock.cycles = 0x5_0000_0007 * CYCLES_PER_TICK + 3;
     expect([device.read(0xbff8, 4), device.read(0xbffc, 4)]).toEqual([7, 5]);
   });
 
   it('writing either half of mtime sets the time and wakes every hart', () => {
-    const { time, device, woken } = clint(3);
-    time.value = 0x1_0000_0001n;
+    const { clock, device, woken } = clint(3);
+    clock.cycles = 0x1_0000_0001 * CYCLES_PER_TICK;
     device.write(0xbff8, 4, 0x20);
-    expect(time.value).toBe(0x1_0000_0020n);
+    expect(readMtime(device)).toBe(0x1_0000_0020n);
     device.write(0xbffc, 4, 0x9);
-    expect(time.value).toBe(0x9_0000_0020n);
+    expect(readMtime(device)).toBe(0x9_0000_0020n);
     expect(woken).toEqual([0, 1, 2, 0, 1, 2]);
+  });
+
+  it('is one clock for every hart: a write by one hart moves the time every other hart reads', () => {
+    const state = ClintState.create(2);
+    const clocks = [new FakeClock(), new FakeClock()];
+    const [hart0, hart1] = clocks.map((c) => new Clint(state, c.read, () => undefined));
+    clocks[0].cycles = 1_000;
+    clocks[1].cycles = 1_000;
+    hart0.write(0xbffc, 4, 2 ** 8); // mtime = 2^40
+    hart0.write(0xbff8, 4, 0);
+    expect(readMtime(hart1)).toBe(2n ** 40n);
+    clocks[1].cycles += 50 * CYCLES_PER_TICK;
+    expect(readMtime(hart1)).toBe(2n ** 40n + 50n);
+    expect(readMtime(hart0)).toBe(2n ** 40n);
+  });
+
+  it('is exact to the tick over all 64 bits (no steps near 2^60, where a double has none left)', () => {
+    const { clock, device } = clint(1);
+    const start = 2n ** 60n + 3n;
+    device.write(0xbffc, 4, Number(start >> 32n));
+    device.write(0xbff8, 4, Number(start & 0xffff_ffffn));
+    const seen: bigint[] = [];
+    for (let tick = 0; tick < 5; tick++) {
+      seen.push(readMtime(device));
+      clock.cycles += CYCLES_PER_TICK;
+    }
+    expect(seen).toEqual([0n, 1n, 2n, 3n, 4n].map((d) => start + d));
+  });
+});
+
+describe('ClintState timer', () => {
+  it('names the cycle at which a hart\'s timer becomes due, after mtime writes too', () => {
+    const state = ClintState.create(2);
+    expect(state.timerCycle(0)).toBe(Infinity); // mtimecmp all ones: never
+    state.setTimecmp(1, 500n);
+    expect(state.timerCycle(1)).toBe(500 * CYCLES_PER_TICK);
+    state.setMtimeAt(2n ** 40n, 0);
+    expect(state.timerCycle(1)).toBe(0); // mtime is already past it
+    state.setTimecmp(1, 2n ** 40n + 7n);
+    expect(state.timerCycle(1)).toBe(7 * CYCLES_PER_TICK);
+  });
+
+  it('stands still while frozen: a paused machine\'s timers resume where they stopped', () => {
+    const state = ClintState.create(1);
+    state.setTimecmp(0, 100n);
+    expect(state.mtimeAt(400)).toBe(40n);
+    state.freeze(10_000); // paused for 10,000 cycles
+    expect(state.mtimeAt(10_400)).toBe(40n);
+    expect(state.timerCycle(0)).toBe(11_000);
+    state.resetTimebase();
+    expect([state.mtimeAt(400), state.timecmp(0), state.frozenCycles]).toEqual([40n, 0xffff_ffff_ffff_ffffn, 0]);
   });
 });
 

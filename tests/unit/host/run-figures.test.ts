@@ -18,7 +18,7 @@ function vm(name: string, instructions: number, ...latencies: number[]): VmSnaps
 }
 
 function flow(messages: number, bytes: number, ...latencies: number[]): ChannelFlow {
-  return { from: 'a', to: 'b', messages, bytes, queueDepth: 0, doorbellsRung: 0, doorbellsSuppressed: 0, syncMessages: messages, latency: histogram(...latencies) };
+  return { from: 'a', to: 'b', messages, bytes, queueDepth: 0, doorbellsRung: 0, doorbellsSuppressed: 0, syncMessages: messages, latency: histogram(...latencies), latencyRejected: 0 };
 }
 
 const snapshot: SystemSnapshot = {

@@ -115,6 +115,7 @@ describe('scenarios/scenario.schema.json', () => {
       [vm.budget, SCENARIO_LIMITS.budget],
       [vm.period, SCENARIO_LIMITS.period],
       [vm.onFault.properties!.limit, SCENARIO_LIMITS.faultLimit],
+      [vm.onFault.properties!.resetsPerSecond, SCENARIO_LIMITS.resetsPerSecond],
       [vm.watchdog, SCENARIO_LIMITS.watchdog],
       [vm.affinity.items!, { min: 0, max: SCENARIO_LIMITS.cores.max - 1 }],
       [channel.size, SCENARIO_LIMITS.channelSize],
@@ -141,6 +142,7 @@ describe('scenarios/scenario.schema.json', () => {
     expect(vm.priority.default).toBe(SCENARIO_DEFAULTS.priority);
     expect(vm.onFault.properties!.policy.default).toBe(SCENARIO_DEFAULTS.onFault.policy);
     expect(vm.onFault.properties!.limit.default).toBe(SCENARIO_DEFAULTS.onFault.limit);
+    expect(vm.onFault.properties!.resetsPerSecond.default).toBe(SCENARIO_DEFAULTS.onFault.resetsPerSecond);
     expect(vm.autostart.default).toBe(SCENARIO_DEFAULTS.autostart);
     expect(endpoint.access.default).toBe(SCENARIO_DEFAULTS.channelAccess);
   });

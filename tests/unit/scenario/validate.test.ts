@@ -39,7 +39,7 @@ describe('a valid scenario', () => {
           priority: 0,
           affinity: [0, 1],
           placement: [],
-          onFault: { policy: 'halt', limit: 3 },
+          onFault: { policy: 'halt', limit: 3, resetsPerSecond: 10 },
           autostart: true,
         },
         expect.objectContaining({ name: 'beta', ramBytes: 2 * MiB, physicalBase: MiB, affinity: [0, 1] }),
@@ -93,7 +93,7 @@ describe('a valid scenario', () => {
       period: 1_000_000,
       affinity: [3, 1],
       placement: [],
-      onFault: { policy: 'restart', limit: 0 },
+      onFault: { policy: 'restart', limit: 0, resetsPerSecond: 10 },
       watchdog: 5_000_000,
       autostart: false,
     });
@@ -243,6 +243,10 @@ describe('the shape of each field', () => {
       'vms[0].onFault.limit: must be an integer from 0 to 1000 (got 1001)',
     ]);
     expect(errorsOf(withVm(0, { onFault: { retries: 2 } }))).toEqual(['vms[0].onFault.retries: unknown field']);
+  });
+
+  it('onFault.resetsPerSecond is a positive rate', () => {
+    expect(errorsOf(withVm(0, { onFault: { resetsPerSecond: 0 } }))).toEqual(['vms[0].onFault.resetsPerSecond: must be an integer from 1 to 1000000 (got 0)']);
   });
 
   it('watchdog is at least 1000 cycles', () => {
