@@ -358,6 +358,10 @@ describe('guests', () => {
     ]);
   });
 
+  it('an image whose segments overlap is refused with the loader message', () => {
+    expect(errorsOf(withVm(0, { guest: '../guests/overlap.elf' }))).toEqual(['vms[0].guest: segments 0 and 1 overlap at 0x80001000']);
+  });
+
   it("every segment fits in the VM's RAM at 0x80000000", () => {
     expect(errorsOf(withVm(0, { guest: '../guests/big.elf' }))).toEqual([
       "vms[0].guest: segment at 0x80001000..0x80200fff does not fit in the VM's 1 MiB of RAM at 0x80000000",
