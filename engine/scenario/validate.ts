@@ -2,9 +2,9 @@
 
 import { ElfError, parseElf, type ElfImage } from '../loader/elf.js';
 import { completeChannel, readChannels, windowRequests } from './channels.js';
-import { describeValue, INVALID, known, ObjectReader, plural, present, Problems, valid, type Invalid } from './fields.js';
+import { describePath, describeValue, INVALID, known, ObjectReader, plural, present, Problems, valid, type Invalid } from './fields.js';
 import { imageFitProblems } from './image-fit.js';
-import { findJsonSyntaxError } from './json-syntax.js';
+import { findJsonSyntaxError, nestsTooDeep } from './json-syntax.js';
 import { checkWindows, placeMemory, placeUpdateSlots, placeVcpus, type WindowRequest } from './placement.js';
 import {
   NAME_RULE,
@@ -69,12 +69,14 @@ export function parseScenarioText(text: string, source: ScenarioSource): Scenari
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let json: unknown;
   try {
+    // JSON.parse may exhaust the stack on absurd nesting (or take seconds): the scanner reports it instead.
+    if (nestsTooDeep(body)) throw new SyntaxError('nested too deep');
     json = JSON.parse(body);
   } catch (error) {
     const where = findJsonSyntaxError(body);
     const line = where
       ? `scenario: invalid JSON at line ${where.line} column ${where.column}: ${where.message}`
-      : `scenario: invalid JSON: ${firstLine(error)}`;
+      : `scenario: cannot parse the JSON: ${firstLine(error)}`;
     return { errors: [line] };
   }
   return validateScenario(json, source);
@@ -140,7 +142,7 @@ export function validateScenario(json: unknown, source: ScenarioSource): Scenari
     usable((vm) => (vm.updatable === true && vm.ramBytes !== INVALID ? vm.ramBytes : INVALID)),
     present(known(memoryBytes)),
   );
-  if (problems.lines.length > 0) return { errors: problems.lines };
+  if (problems.count > 0) return { errors: problems.lines };
 
   // No problem was reported, so every required value is there; `present` checks that invariant.
   const coreCount = present(cores);
@@ -387,10 +389,10 @@ function loadGuest(
       try {
         loaded = parseElf(bytes);
       } catch (error) {
-        loaded = error instanceof ElfError ? error.message : `cannot parse ${guest}: ${firstLine(error)}`;
+        loaded = error instanceof ElfError ? error.message : `cannot parse ${describePath(guest)}: ${firstLine(error)}`;
       }
     } catch (error) {
-      loaded = `cannot read ${guest}: ${firstLine(error)}`;
+      loaded = `cannot read ${describePath(guest)}: ${firstLine(error)}`;
     }
     images.set(guestPath, loaded);
   }
