@@ -2,6 +2,7 @@
 
 import { PAGE_SIZE } from '../memory/memory-map.js';
 import { parseSize } from '../memory/physical-memory.js';
+import { SCENARIO_DEFAULTS } from './scenario.js';
 
 /** A field that was present but wrong (or required but missing): already reported, skip rules that need it. */
 export const INVALID = Symbol('invalid');
@@ -168,6 +169,19 @@ export class ObjectReader {
     });
   }
 
+  /**
+   * A count of virtual cycles; below the minimum the message gives the floor in cycles and in time
+   * at the default clock, since the floor exists to bound the hypervisor's work per cycle.
+   */
+  cycles<R extends boolean = false>(key: string, bounds: Bounds, required?: R): Read<number, R> {
+    return this.read(key, required, (value) => {
+      const integer = typeof value === 'number' && Number.isSafeInteger(value);
+      if (integer && value < bounds.min) return this.problem(key, `${value} is below the minimum of ${bounds.min} cycles (${cyclesAsTime(bounds.min)})`);
+      if (integer && value <= bounds.max) return value;
+      return this.problem(key, `must be ${integerRange(bounds)} (got ${describeValue(value)})`);
+    });
+  }
+
   /** A byte count in whole 4 KiB pages: an integer, or a string such as "64M", "512K", "0x4000000" (see parseSize). */
   size<R extends boolean = false>(key: string, bounds: Bounds, required?: R): Read<number, R> {
     return this.read(key, required, (value) => {
@@ -254,6 +268,12 @@ function countRange({ min, max }: Bounds): string {
 function parseAddress(text: string): number | undefined {
   const match = /^\s*(0x[0-9a-f]+)\s*$/i.exec(text);
   return match === null ? undefined : Number(match[1]);
+}
+
+/** "10 µs at 100 MHz": the clock a scenario has unless it sets timing.frequency. */
+function cyclesAsTime(cycles: number): string {
+  const mhz = SCENARIO_DEFAULTS.timing.frequency / 1e6;
+  return `${cycles / mhz} µs at ${mhz} MHz`;
 }
 
 function integerRange({ min, max }: Bounds): string {

@@ -99,7 +99,7 @@ export function validateScenario(json: unknown, source: ScenarioSource): Scenari
 
   const vmItems = root.array('vms', LIMITS.vms, 'VMs', true);
   const images = new Map<string, ElfImage | string>();
-  const vms = vmItems === INVALID || vmItems === undefined ? [] : vmItems.map((item, i) => readVm(problems, item, i, policy, cores, source, images));
+  const vms = vmItems === INVALID || vmItems === undefined ? [] : vmItems.map((item, i) => readVm(problems, item, i, scheduler, cores, source, images));
   const usable = <T>(pick: (vm: VmDraft) => T | Invalid): (T | undefined)[] => vms.map((vm) => (vm === INVALID ? undefined : known(pick(vm))));
 
   checkUniqueNames(problems, vms);
@@ -168,7 +168,7 @@ function readTiming(problems: Problems, root: ObjectReader): Timing | Invalid {
   const timing = ObjectReader.open(problems, root.get('timing'), 'timing', TIMING_FIELDS);
   if (timing === INVALID) return INVALID;
   const mode = timing.oneOf('mode', TIMING_MODES);
-  const quantum = timing.integer('quantum', LIMITS.quantum);
+  const quantum = timing.cycles('quantum', LIMITS.quantum);
   const frequency = timing.integer('frequency', LIMITS.frequency);
   if (mode === INVALID || quantum === INVALID || frequency === INVALID) return INVALID;
   return {
@@ -194,7 +194,7 @@ function readScheduler(problems: Problems, root: ObjectReader): SchedulerDraft |
   const switchCost = scheduler.integer('switchCost', LIMITS.switchCost) ?? DEFAULTS.switchCost;
 
   let preemptionBound: number | undefined | Invalid;
-  if (policy === 'fixed-priority' || policy === INVALID) preemptionBound = scheduler.integer('preemptionBound', LIMITS.preemptionBound);
+  if (policy === 'fixed-priority' || policy === INVALID) preemptionBound = scheduler.cycles('preemptionBound', LIMITS.preemptionBound);
   else if (scheduler.has('preemptionBound')) preemptionBound = scheduler.problem('preemptionBound', 'only for fixed-priority');
 
   let majorFrame: number | undefined | Invalid;
@@ -203,8 +203,8 @@ function readScheduler(problems: Problems, root: ObjectReader): SchedulerDraft |
     for (const key of ['majorFrame', 'windows']) {
       if (policy !== INVALID && !scheduler.has(key)) scheduler.problem(key, 'required for time-partitioned');
     }
-    majorFrame = scheduler.integer('majorFrame', LIMITS.majorFrame);
-    windows = readWindows(problems, scheduler);
+    majorFrame = scheduler.cycles('majorFrame', LIMITS.majorFrame);
+    windows = readWindows(problems, scheduler, known(switchCost));
   } else {
     for (const key of ['majorFrame', 'windows']) {
       if (scheduler.has(key)) scheduler.problem(key, 'only for time-partitioned');
@@ -213,19 +213,25 @@ function readScheduler(problems: Problems, root: ObjectReader): SchedulerDraft |
   return { policy, switchCost, preemptionBound: preemptionBound ?? DEFAULTS.preemptionBound, majorFrame, windows };
 }
 
-/** The windows with each invalid field left undefined (and reported). */
-function readWindows(problems: Problems, scheduler: ObjectReader): WindowRequest[] | undefined | Invalid {
+/**
+ * The windows with each invalid field left undefined (and reported). A window no longer than the
+ * switch cost would be spent switching, and the VM would then run past its end.
+ */
+function readWindows(problems: Problems, scheduler: ObjectReader, switchCost: number | undefined): WindowRequest[] | undefined | Invalid {
   const items = scheduler.array('windows', { min: 1, max: MAX_WINDOWS }, 'windows');
   if (items === undefined || items === INVALID) return items;
   return items.map((item, i) => {
     const window = ObjectReader.open(problems, item, `scheduler.windows[${i}]`, WINDOW_FIELDS);
     if (window === INVALID) return {};
-    return {
-      core: known(window.integer('core', { min: 0, max: LIMITS.cores.max - 1 }, true)),
-      vm: known(window.string('vm', { min: 1, max: Infinity }, true)),
-      offset: known(window.integer('offset', LIMITS.windowOffset, true)),
-      duration: known(window.integer('duration', LIMITS.windowDuration, true)),
-    };
+    const core = known(window.integer('core', { min: 0, max: LIMITS.cores.max - 1 }, true));
+    const vm = known(window.string('vm', { min: 1, max: Infinity }, true));
+    const offset = known(window.integer('offset', LIMITS.windowOffset, true));
+    let duration = known(window.cycles('duration', LIMITS.windowDuration, true));
+    if (duration !== undefined && switchCost !== undefined && duration <= switchCost) {
+      window.problem('duration', `${duration} ${notMoreThanSwitchCost(switchCost)}, or switching to the VM takes the whole window`);
+      duration = undefined;
+    }
+    return { core, vm, offset, duration };
   });
 }
 
@@ -272,7 +278,7 @@ function readVm(
   problems: Problems,
   item: unknown,
   index: number,
-  policy: SchedulerPolicy | Invalid,
+  scheduler: SchedulerDraft | Invalid,
   cores: number | undefined | Invalid,
   source: ScenarioSource,
   images: Map<string, ElfImage | string>,
@@ -286,18 +292,24 @@ function readVm(
   const vcpus = vm.integer('vcpus', LIMITS.vcpus) ?? DEFAULTS.vcpus;
 
   // Fields of another policy are errors; with an unknown policy they are checked as if they belonged.
+  const policy = scheduler === INVALID ? INVALID : scheduler.policy;
+  const switchCost = scheduler === INVALID ? undefined : known(scheduler.switchCost);
   const fixedPriority = policy === 'fixed-priority' || policy === INVALID;
   let priority: number | undefined | Invalid;
   let budget: number | undefined | Invalid;
   let period: number | undefined | Invalid;
   if (fixedPriority) {
     priority = vm.integer('priority', LIMITS.priority);
-    budget = vm.integer('budget', LIMITS.budget);
-    period = vm.integer('period', LIMITS.period);
+    budget = vm.cycles('budget', LIMITS.budget);
+    period = vm.cycles('period', LIMITS.period);
     if (budget !== undefined && period === undefined) budget = vm.problem('budget', 'needs a period as well (give both or neither)');
     if (period !== undefined && budget === undefined) period = vm.problem('period', 'needs a budget as well (give both or neither)');
     if (typeof budget === 'number' && typeof period === 'number' && budget > period) {
       budget = vm.problem('budget', `${budget} is more than the period (${period})`);
+    }
+    // Switching to the VM costs switchCost cycles before its slice: a budget no larger leaves it nothing.
+    if (typeof budget === 'number' && switchCost !== undefined && budget <= switchCost) {
+      budget = vm.problem('budget', `${budget} ${notMoreThanSwitchCost(switchCost)}, or switching to the VM takes its whole budget`);
     }
   } else {
     for (const key of ['priority', 'budget', 'period']) {
@@ -307,7 +319,7 @@ function readVm(
 
   const affinity = readAffinity(problems, vm, cores);
   const onFault = readOnFault(problems, vm);
-  const watchdog = vm.integer('watchdog', LIMITS.watchdog);
+  const watchdog = vm.cycles('watchdog', LIMITS.watchdog);
   const autostart = vm.boolean('autostart') ?? DEFAULTS.autostart;
   const updatable = vm.boolean('updatable') ?? false;
 
@@ -439,6 +451,10 @@ function completeVm(draft: VmDraft, physicalBase: number, placement: number[], c
 }
 
 // ---- helpers --------------------------------------------------------------------------------
+
+function notMoreThanSwitchCost(switchCost: number): string {
+  return `must be more than scheduler.switchCost (${switchCost})`;
+}
 
 function range(count: number): number[] {
   return Array.from({ length: count }, (_, i) => i);
