@@ -119,6 +119,7 @@ export function parseElf(bytes: Uint8Array): ElfImage {
     });
   }
   if (segments.length === 0) throw new ElfError('no loadable segments: no PT_LOAD program header');
+  checkNoOverlap(segments);
 
   return { entry: u32(24), segments, symbols: readSymbols(bytes, view) };
 }
@@ -145,6 +146,29 @@ export function loadElf(image: ElfImage, ram: Uint8Array, ramBase: number): void
     const at = segment.paddr - ramBase;
     ram.set(segment.data, at);
     ram.fill(0, at + segment.data.length, at + segment.memSize);
+  }
+}
+
+/**
+ * Two segments loaded into the same bytes leave the image depending on load order, and the guest
+ * then runs code it was never linked with (QEMU refuses such an image too). Compares the
+ * guest-physical ranges the loader fills, p_paddr .. p_paddr + p_memsz; an empty segment occupies
+ * nothing. Sorting first keeps this O(n log n) in the 65,535 headers a file may have.
+ */
+function checkNoOverlap(segments: readonly ElfSegment[]): void {
+  const order = segments
+    .map((segment, index) => ({ index, start: segment.paddr, end: segment.paddr + segment.memSize }))
+    .filter((range) => range.end > range.start)
+    .sort((a, b) => a.start - b.start || a.index - b.index);
+  // The range reaching furthest so far: the first range starting before its end overlaps it, at
+  // the lowest address where any two segments overlap.
+  let reach: (typeof order)[number] | undefined;
+  for (const range of order) {
+    if (reach !== undefined && range.start < reach.end) {
+      const [first, second] = [Math.min(reach.index, range.index), Math.max(reach.index, range.index)];
+      throw new ElfError(`segments ${first} and ${second} overlap at ${hex(range.start)}`);
+    }
+    if (reach === undefined || range.end > reach.end) reach = range;
   }
 }
 

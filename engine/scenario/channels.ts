@@ -1,6 +1,6 @@
 // Inter-VM channels: a shared window of physical memory mapped into two VMs, with a doorbell each way.
 
-import { hexRange, INVALID, known, ObjectReader, present, valid, type Invalid, type Problems } from './fields.js';
+import { describeValue, hexRange, INVALID, known, ObjectReader, present, valid, type Invalid, type Problems } from './fields.js';
 import { ADDRESS_SPACE_END, GUEST_DEVICES, guestRam, UART_IRQ, type GuestRange } from './guest-map.js';
 import type { ChannelWindowRequest } from './placement.js';
 import {
@@ -107,7 +107,7 @@ function ringProducer(channel: ObjectReader, ringVm: string | undefined | Invali
   if (index === 0 || index === 1) return index;
   // An endpoint whose VM was not recognised has its own error already.
   if (names.some((n) => n === undefined)) return INVALID;
-  return channel.problem('ring', `${JSON.stringify(ringVm)} is not an endpoint of this channel (${names.map((n) => JSON.stringify(n)).join(' or ')})`);
+  return channel.problem('ring', `${describeValue(ringVm)} is not an endpoint of this channel (${names.map((n) => JSON.stringify(n)).join(' or ')})`);
 }
 
 function readEndpoint(problems: Problems, item: unknown, path: string, vms: readonly (ChannelVm | undefined)[] | undefined): EndpointDraft {
@@ -120,7 +120,7 @@ function readEndpoint(problems: Problems, item: unknown, path: string, vms: read
     const found = vms.findIndex((candidate) => candidate?.name === vm);
     // A VM whose name was invalid might be the one meant: say nothing more than its own error.
     if (found >= 0) vmIndex = found;
-    else if (vms.every((candidate) => candidate !== undefined)) endpoint.problem('vm', `no VM is named ${JSON.stringify(vm)}`);
+    else if (vms.every((candidate) => candidate !== undefined)) endpoint.problem('vm', `no VM is named ${describeValue(vm)}`);
   }
 
   const address = endpoint.address('address', LIMITS.channelAddress, true);

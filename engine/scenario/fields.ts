@@ -2,6 +2,7 @@
 
 import { PAGE_SIZE } from '../memory/memory-map.js';
 import { parseSize } from '../memory/physical-memory.js';
+import { SCENARIO_DEFAULTS } from './scenario.js';
 
 /** A field that was present but wrong (or required but missing): already reported, skip rules that need it. */
 export const INVALID = Symbol('invalid');
@@ -37,19 +38,47 @@ export function hexRange(start: number, end: number): string {
   return `${hex(start)}..${hex(end - 1)}`;
 }
 
-/** Collects problem lines in the order they are found. */
+/** Problems past this many are counted, not listed: a file of 200,000 unknown fields is no 200,000-line report. */
+export const MAX_PROBLEMS_SHOWN = 20;
+
+/** Collects problem lines in the order they are found, keeping the first MAX_PROBLEMS_SHOWN. */
 export class Problems {
-  readonly lines: string[] = [];
+  private readonly shown: string[] = [];
+  /** Every problem found, shown or not: the rules that skip work once something is wrong look at this. */
+  count = 0;
 
   add(path: string, message: string): void {
-    this.lines.push(`${path}: ${message}`);
+    this.count++;
+    if (this.shown.length < MAX_PROBLEMS_SHOWN) this.shown.push(`${path}: ${message}`);
+  }
+
+  /** True once a further problem would only be counted (so work that only refines its message can be skipped). */
+  get full(): boolean {
+    return this.count >= MAX_PROBLEMS_SHOWN;
+  }
+
+  /** The problems shown and, when there were more, one line saying how many more. */
+  get lines(): string[] {
+    const more = this.count - this.shown.length;
+    return more === 0 ? [...this.shown] : [...this.shown, `… and ${plural(more, 'more problem')}`];
   }
 }
 
-/** `parent.key`, or `parent["odd key"]` for a key that is not an identifier; `key` at the top level. */
+/** Longer field names are shown cut, like long values. */
+const MAX_SHOWN_KEY = 40;
+
+/**
+ * `parent.key`, or `parent["odd key"]` for a key that is not a short identifier (cut and quoted
+ * like a value); `key` at the top level.
+ */
 export function fieldPath(parent: string, key: string): string {
-  if (!/^[A-Za-z_$][\w$]*$/.test(key)) return `${parent || 'scenario'}[${JSON.stringify(key)}]`;
+  if (key.length > MAX_SHOWN_KEY || !/^[A-Za-z_$][\w$]*$/.test(key)) return `${parent || 'scenario'}[${describeValue(key)}]`;
   return parent === '' ? key : `${parent}.${key}`;
+}
+
+/** A file name from the scenario as a message shows it: as written when short and printable, else quoted and cut. */
+export function describePath(path: string): string {
+  return path.length <= 200 && !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(path) ? path : describeValue(path);
 }
 
 /** A JSON value as a message shows it after "got". */
@@ -101,7 +130,8 @@ export class ObjectReader {
     const fields = value as Record<string, unknown>;
     for (const key of Object.keys(fields)) {
       if (known.includes(key)) continue;
-      const guess = closest(key, known);
+      // Past the lines shown, a guess would be thrown away.
+      const guess = problems.full ? undefined : closest(key, known);
       problems.add(fieldPath(path, key), `unknown field${guess === undefined ? '' : ` (did you mean "${guess}"?)`}`);
     }
     return new ObjectReader(problems, path, fields);
@@ -135,6 +165,19 @@ export class ObjectReader {
   integer<R extends boolean = false>(key: string, bounds: Bounds, required?: R): Read<number, R> {
     return this.read(key, required, (value) => {
       if (typeof value === 'number' && Number.isSafeInteger(value) && value >= bounds.min && value <= bounds.max) return value;
+      return this.problem(key, `must be ${integerRange(bounds)} (got ${describeValue(value)})`);
+    });
+  }
+
+  /**
+   * A count of virtual cycles; below the minimum the message gives the floor in cycles and in time
+   * at the default clock, since the floor exists to bound the hypervisor's work per cycle.
+   */
+  cycles<R extends boolean = false>(key: string, bounds: Bounds, required?: R): Read<number, R> {
+    return this.read(key, required, (value) => {
+      const integer = typeof value === 'number' && Number.isSafeInteger(value);
+      if (integer && value < bounds.min) return this.problem(key, `${value} is below the minimum of ${bounds.min} cycles (${cyclesAsTime(bounds.min)})`);
+      if (integer && value <= bounds.max) return value;
       return this.problem(key, `must be ${integerRange(bounds)} (got ${describeValue(value)})`);
     });
   }
@@ -227,16 +270,29 @@ function parseAddress(text: string): number | undefined {
   return match === null ? undefined : Number(match[1]);
 }
 
+/** "10 µs at 100 MHz": the clock a scenario has unless it sets timing.frequency. */
+function cyclesAsTime(cycles: number): string {
+  const mhz = SCENARIO_DEFAULTS.timing.frequency / 1e6;
+  return `${cycles / mhz} µs at ${mhz} MHz`;
+}
+
 function integerRange({ min, max }: Bounds): string {
   return max >= Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer from ${min} to ${max}`;
 }
 
-/** The known name a misspelt key most likely meant, if one is close. */
+/**
+ * The known name a misspelt key most likely meant, if one is close. A name whose length differs
+ * from the key's by the distance allowed or more cannot be close, so a huge key costs nothing, and
+ * the distance stops being computed once it exceeds what is allowed: a file of 200,000 unknown
+ * keys stays cheap.
+ */
 function closest(key: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = (key.length <= 4 ? 1 : key.length <= 8 ? 2 : 3) + 1;
   for (const name of known) {
-    const d = name.toLowerCase() === key.toLowerCase() ? 0 : editDistance(key, name);
+    if (Math.abs(name.length - key.length) >= bestDistance) continue;
+    const sameLetters = name.length === key.length && name.toLowerCase() === key.toLowerCase();
+    const d = sameLetters ? 0 : editDistance(key, name, bestDistance - 1);
     if (d < bestDistance) {
       best = name;
       bestDistance = d;
@@ -245,14 +301,31 @@ function closest(key: string, known: readonly string[]): string | undefined {
   return best;
 }
 
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+/** Two rows of the edit-distance table, reused (known names are short). */
+let previousRow = new Int32Array(32);
+let currentRow = new Int32Array(32);
+
+/** The Levenshtein distance of `a` and `b`, or `limit + 1` as soon as it is sure to exceed `limit`. */
+function editDistance(a: string, b: string, limit: number): number {
+  if (previousRow.length <= b.length) {
+    previousRow = new Int32Array(b.length + 1);
+    currentRow = new Int32Array(b.length + 1);
+  }
+  let previous = previousRow;
+  let current = currentRow;
+  for (let j = 0; j <= b.length; j++) previous[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
+    current[0] = i;
+    let rowMin = i;
+    const c = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      const d = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (c === b.charCodeAt(j - 1) ? 0 : 1));
+      current[j] = d;
+      if (d < rowMin) rowMin = d;
     }
-    previous = current;
+    // No later row has a smaller minimum: the distance already exceeds the limit.
+    if (rowMin > limit) return limit + 1;
+    [previous, current] = [current, previous];
   }
   return previous[b.length];
 }

@@ -17,6 +17,29 @@ class Malformed {
   constructor(readonly at: number, readonly message: string) {}
 }
 
+/**
+ * Whether `text` opens more than MAX_DEPTH arrays or objects inside each other (brackets inside
+ * strings do not count). One linear pass with no recursion, so it is safe on any input.
+ */
+export function nestsTooDeep(text: string): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash: the next character is escaped
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_DEPTH) return true;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
+  return false;
+}
+
 /** The first syntax error in `text` (RFC 8259 JSON), or undefined when it is well-formed. */
 export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
   try {

@@ -1,7 +1,7 @@
 // Where partitions live: VM RAM and channel windows in physical memory, partitioned vCPUs on cores, time windows on cores.
 
 import { PAGE_SIZE } from '../memory/memory-map.js';
-import { formatSize, hexRange, plural, type Problems } from './fields.js';
+import { describeValue, formatSize, hexRange, plural, type Problems } from './fields.js';
 
 export interface PartitionRequest {
   ramBytes: number;
@@ -39,7 +39,7 @@ export function placeMemory(
   windows: readonly (ChannelWindowRequest | undefined)[],
   memoryBytes: number | undefined,
 ): MemoryPlacement | undefined {
-  const before = problems.lines.length;
+  const before = problems.count;
   if (memoryBytes !== undefined) {
     const partitionBytes = partitions.reduce((sum, r) => sum + (r?.ramBytes ?? 0), 0);
     const windowBytes = windows.reduce((sum, r) => sum + (r?.size ?? 0), 0);
@@ -99,7 +99,7 @@ export function placeMemory(
     });
     taken.push({ start, end });
   });
-  if (problems.lines.length > before || memoryBytes === undefined) return undefined;
+  if (problems.count > before || memoryBytes === undefined) return undefined;
 
   const partitionBases = partitions.map((request) => request?.physicalBase);
   partitions.forEach((request, i) => {
@@ -116,7 +116,7 @@ export function placeMemory(
     partitionBases[i] = base;
     taken.push({ start: base, end: base + request.ramBytes });
   });
-  if (problems.lines.length > before) return undefined;
+  if (problems.count > before) return undefined;
 
   const windowBases = windows.map((request) => request?.physicalBase);
   windows.forEach((request, i) => {
@@ -132,7 +132,7 @@ export function placeMemory(
     windowBases[i] = base;
     taken.push({ start: base, end: base + request.size });
   });
-  return problems.lines.length > before ? undefined : { partitions: partitionBases, windows: windowBases };
+  return problems.count > before ? undefined : { partitions: partitionBases, windows: windowBases };
 }
 
 /**
@@ -193,7 +193,7 @@ export function placeVcpus(
   requests: readonly (VcpuRequest | undefined)[],
   cores: number | undefined,
 ): number[][] | undefined {
-  const before = problems.lines.length;
+  const before = problems.count;
   const total = requests.reduce((sum, r) => sum + (r?.vcpus ?? 0), 0);
   if (cores !== undefined && total > cores) {
     problems.add('vms', `partitioned gives every vCPU its own core: ${total} vCPUs need ${total} cores, the scenario has ${cores}`);
@@ -221,7 +221,7 @@ export function placeVcpus(
       placements[i].push(core);
     }
   });
-  if (problems.lines.length > before || cores === undefined) return undefined;
+  if (problems.count > before || cores === undefined) return undefined;
 
   let next = 0;
   requests.forEach((request, i) => {
@@ -270,7 +270,7 @@ export function checkWindows(
     if (window.vm === undefined) return undefined;
     const vmIndex = vms.findIndex((vm) => vm?.name === window.vm);
     if (vmIndex < 0) {
-      problems.add(path, `no VM is named ${JSON.stringify(window.vm)}`);
+      problems.add(path, `no VM is named ${describeValue(window.vm)}`);
       return undefined;
     }
     const affinity = vms[vmIndex]?.affinity;

@@ -2,9 +2,9 @@
 
 import { ElfError, parseElf, type ElfImage } from '../loader/elf.js';
 import { completeChannel, readChannels, windowRequests } from './channels.js';
-import { describeValue, INVALID, known, ObjectReader, plural, present, Problems, valid, type Invalid } from './fields.js';
+import { describePath, describeValue, INVALID, known, ObjectReader, plural, present, Problems, valid, type Invalid } from './fields.js';
 import { imageFitProblems } from './image-fit.js';
-import { findJsonSyntaxError } from './json-syntax.js';
+import { findJsonSyntaxError, nestsTooDeep } from './json-syntax.js';
 import { checkWindows, placeMemory, placeUpdateSlots, placeVcpus, type WindowRequest } from './placement.js';
 import {
   NAME_RULE,
@@ -69,12 +69,14 @@ export function parseScenarioText(text: string, source: ScenarioSource): Scenari
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let json: unknown;
   try {
+    // JSON.parse may exhaust the stack on absurd nesting (or take seconds): the scanner reports it instead.
+    if (nestsTooDeep(body)) throw new SyntaxError('nested too deep');
     json = JSON.parse(body);
   } catch (error) {
     const where = findJsonSyntaxError(body);
     const line = where
       ? `scenario: invalid JSON at line ${where.line} column ${where.column}: ${where.message}`
-      : `scenario: invalid JSON: ${firstLine(error)}`;
+      : `scenario: cannot parse the JSON: ${firstLine(error)}`;
     return { errors: [line] };
   }
   return validateScenario(json, source);
@@ -97,7 +99,7 @@ export function validateScenario(json: unknown, source: ScenarioSource): Scenari
 
   const vmItems = root.array('vms', LIMITS.vms, 'VMs', true);
   const images = new Map<string, ElfImage | string>();
-  const vms = vmItems === INVALID || vmItems === undefined ? [] : vmItems.map((item, i) => readVm(problems, item, i, policy, cores, source, images));
+  const vms = vmItems === INVALID || vmItems === undefined ? [] : vmItems.map((item, i) => readVm(problems, item, i, scheduler, cores, source, images));
   const usable = <T>(pick: (vm: VmDraft) => T | Invalid): (T | undefined)[] => vms.map((vm) => (vm === INVALID ? undefined : known(pick(vm))));
 
   checkUniqueNames(problems, vms);
@@ -140,7 +142,7 @@ export function validateScenario(json: unknown, source: ScenarioSource): Scenari
     usable((vm) => (vm.updatable === true && vm.ramBytes !== INVALID ? vm.ramBytes : INVALID)),
     present(known(memoryBytes)),
   );
-  if (problems.lines.length > 0) return { errors: problems.lines };
+  if (problems.count > 0) return { errors: problems.lines };
 
   // No problem was reported, so every required value is there; `present` checks that invariant.
   const coreCount = present(cores);
@@ -166,7 +168,7 @@ function readTiming(problems: Problems, root: ObjectReader): Timing | Invalid {
   const timing = ObjectReader.open(problems, root.get('timing'), 'timing', TIMING_FIELDS);
   if (timing === INVALID) return INVALID;
   const mode = timing.oneOf('mode', TIMING_MODES);
-  const quantum = timing.integer('quantum', LIMITS.quantum);
+  const quantum = timing.cycles('quantum', LIMITS.quantum);
   const frequency = timing.integer('frequency', LIMITS.frequency);
   if (mode === INVALID || quantum === INVALID || frequency === INVALID) return INVALID;
   return {
@@ -192,7 +194,7 @@ function readScheduler(problems: Problems, root: ObjectReader): SchedulerDraft |
   const switchCost = scheduler.integer('switchCost', LIMITS.switchCost) ?? DEFAULTS.switchCost;
 
   let preemptionBound: number | undefined | Invalid;
-  if (policy === 'fixed-priority' || policy === INVALID) preemptionBound = scheduler.integer('preemptionBound', LIMITS.preemptionBound);
+  if (policy === 'fixed-priority' || policy === INVALID) preemptionBound = scheduler.cycles('preemptionBound', LIMITS.preemptionBound);
   else if (scheduler.has('preemptionBound')) preemptionBound = scheduler.problem('preemptionBound', 'only for fixed-priority');
 
   let majorFrame: number | undefined | Invalid;
@@ -201,8 +203,8 @@ function readScheduler(problems: Problems, root: ObjectReader): SchedulerDraft |
     for (const key of ['majorFrame', 'windows']) {
       if (policy !== INVALID && !scheduler.has(key)) scheduler.problem(key, 'required for time-partitioned');
     }
-    majorFrame = scheduler.integer('majorFrame', LIMITS.majorFrame);
-    windows = readWindows(problems, scheduler);
+    majorFrame = scheduler.cycles('majorFrame', LIMITS.majorFrame);
+    windows = readWindows(problems, scheduler, known(switchCost));
   } else {
     for (const key of ['majorFrame', 'windows']) {
       if (scheduler.has(key)) scheduler.problem(key, 'only for time-partitioned');
@@ -211,19 +213,25 @@ function readScheduler(problems: Problems, root: ObjectReader): SchedulerDraft |
   return { policy, switchCost, preemptionBound: preemptionBound ?? DEFAULTS.preemptionBound, majorFrame, windows };
 }
 
-/** The windows with each invalid field left undefined (and reported). */
-function readWindows(problems: Problems, scheduler: ObjectReader): WindowRequest[] | undefined | Invalid {
+/**
+ * The windows with each invalid field left undefined (and reported). A window no longer than the
+ * switch cost would be spent switching, and the VM would then run past its end.
+ */
+function readWindows(problems: Problems, scheduler: ObjectReader, switchCost: number | undefined): WindowRequest[] | undefined | Invalid {
   const items = scheduler.array('windows', { min: 1, max: MAX_WINDOWS }, 'windows');
   if (items === undefined || items === INVALID) return items;
   return items.map((item, i) => {
     const window = ObjectReader.open(problems, item, `scheduler.windows[${i}]`, WINDOW_FIELDS);
     if (window === INVALID) return {};
-    return {
-      core: known(window.integer('core', { min: 0, max: LIMITS.cores.max - 1 }, true)),
-      vm: known(window.string('vm', { min: 1, max: Infinity }, true)),
-      offset: known(window.integer('offset', LIMITS.windowOffset, true)),
-      duration: known(window.integer('duration', LIMITS.windowDuration, true)),
-    };
+    const core = known(window.integer('core', { min: 0, max: LIMITS.cores.max - 1 }, true));
+    const vm = known(window.string('vm', { min: 1, max: Infinity }, true));
+    const offset = known(window.integer('offset', LIMITS.windowOffset, true));
+    let duration = known(window.cycles('duration', LIMITS.windowDuration, true));
+    if (duration !== undefined && switchCost !== undefined && duration <= switchCost) {
+      window.problem('duration', `${duration} ${notMoreThanSwitchCost(switchCost)}, or switching to the VM takes the whole window`);
+      duration = undefined;
+    }
+    return { core, vm, offset, duration };
   });
 }
 
@@ -270,7 +278,7 @@ function readVm(
   problems: Problems,
   item: unknown,
   index: number,
-  policy: SchedulerPolicy | Invalid,
+  scheduler: SchedulerDraft | Invalid,
   cores: number | undefined | Invalid,
   source: ScenarioSource,
   images: Map<string, ElfImage | string>,
@@ -284,18 +292,24 @@ function readVm(
   const vcpus = vm.integer('vcpus', LIMITS.vcpus) ?? DEFAULTS.vcpus;
 
   // Fields of another policy are errors; with an unknown policy they are checked as if they belonged.
+  const policy = scheduler === INVALID ? INVALID : scheduler.policy;
+  const switchCost = scheduler === INVALID ? undefined : known(scheduler.switchCost);
   const fixedPriority = policy === 'fixed-priority' || policy === INVALID;
   let priority: number | undefined | Invalid;
   let budget: number | undefined | Invalid;
   let period: number | undefined | Invalid;
   if (fixedPriority) {
     priority = vm.integer('priority', LIMITS.priority);
-    budget = vm.integer('budget', LIMITS.budget);
-    period = vm.integer('period', LIMITS.period);
+    budget = vm.cycles('budget', LIMITS.budget);
+    period = vm.cycles('period', LIMITS.period);
     if (budget !== undefined && period === undefined) budget = vm.problem('budget', 'needs a period as well (give both or neither)');
     if (period !== undefined && budget === undefined) period = vm.problem('period', 'needs a budget as well (give both or neither)');
     if (typeof budget === 'number' && typeof period === 'number' && budget > period) {
       budget = vm.problem('budget', `${budget} is more than the period (${period})`);
+    }
+    // Switching to the VM costs switchCost cycles before its slice: a budget no larger leaves it nothing.
+    if (typeof budget === 'number' && switchCost !== undefined && budget <= switchCost) {
+      budget = vm.problem('budget', `${budget} ${notMoreThanSwitchCost(switchCost)}, or switching to the VM takes its whole budget`);
     }
   } else {
     for (const key of ['priority', 'budget', 'period']) {
@@ -305,7 +319,7 @@ function readVm(
 
   const affinity = readAffinity(problems, vm, cores);
   const onFault = readOnFault(problems, vm);
-  const watchdog = vm.integer('watchdog', LIMITS.watchdog);
+  const watchdog = vm.cycles('watchdog', LIMITS.watchdog);
   const autostart = vm.boolean('autostart') ?? DEFAULTS.autostart;
   const updatable = vm.boolean('updatable') ?? false;
 
@@ -392,10 +406,10 @@ function loadGuest(
       try {
         loaded = parseElf(bytes);
       } catch (error) {
-        loaded = error instanceof ElfError ? error.message : `cannot parse ${guest}: ${firstLine(error)}`;
+        loaded = error instanceof ElfError ? error.message : `cannot parse ${describePath(guest)}: ${firstLine(error)}`;
       }
     } catch (error) {
-      loaded = `cannot read ${guest}: ${firstLine(error)}`;
+      loaded = `cannot read ${describePath(guest)}: ${firstLine(error)}`;
     }
     images.set(guestPath, loaded);
   }
@@ -442,6 +456,10 @@ function completeVm(draft: VmDraft, physicalBase: number, placement: number[], c
 }
 
 // ---- helpers --------------------------------------------------------------------------------
+
+function notMoreThanSwitchCost(switchCost: number): string {
+  return `must be more than scheduler.switchCost (${switchCost})`;
+}
 
 function range(count: number): number[] {
   return Array.from({ length: count }, (_, i) => i);

@@ -189,6 +189,37 @@ describe('parseElf rejects, with one line saying what is wrong,', () => {
     );
   });
 
+  it('segments that overlap in guest-physical memory, naming the first overlap', () => {
+    const overlapping = buildElf({
+      segments: [
+        { paddr: 0x8000_0000, data: [1, 2, 3, 4] },
+        { paddr: 0x8000_0800, data: [5], memSize: 0x1000, flags: 6 },
+        { paddr: 0x8000_1000, data: [6, 7] },
+      ],
+    });
+    expect(parseError(overlapping).message).toBe('segments 1 and 2 overlap at 0x80001000');
+  });
+
+  it('overlapping segments listed out of address order, or only by their zero-filled tails', () => {
+    const reversed = buildElf({
+      segments: [
+        { paddr: 0x8000_2000, data: [1] },
+        { paddr: 0x8000_0000, data: [2, 3], memSize: 0x2001 },
+      ],
+    });
+    expect(parseError(reversed).message).toBe('segments 0 and 1 overlap at 0x80002000');
+  });
+
+  it('segments that share a physical address even when their virtual addresses differ', () => {
+    const aliased = buildElf({
+      segments: [
+        { paddr: 0x8000_0000, vaddr: 0x1000, data: [1, 2, 3, 4] },
+        { paddr: 0x8000_0000, vaddr: 0x2000, data: [5, 6, 7, 8] },
+      ],
+    });
+    expect(parseError(aliased).message).toBe('segments 0 and 1 overlap at 0x80000000');
+  });
+
   it('every truncation of a valid file, without any other kind of exception', () => {
     const bytes = buildElf({ symbols: [{ name: 'tohost', value: 0x8000_0000, size: 8 }] });
     for (let length = 0; length < bytes.length; length++) {
@@ -200,6 +231,34 @@ describe('parseElf rejects, with one line saying what is wrong,', () => {
         expect((error as Error).message).not.toContain('\n');
       }
     }
+  });
+});
+
+describe('parseElf accepts segments that do not overlap', () => {
+  it('segments that touch, and ones that share only a virtual address (p_paddr is where they load)', () => {
+    const image = parseElf(
+      buildElf({
+        segments: [
+          { paddr: 0x8000_0000, vaddr: 0x1000, data: [1, 2, 3, 4], memSize: 0x1000 },
+          { paddr: 0x8000_1000, vaddr: 0x1000, data: [5, 6] },
+        ],
+      }),
+    );
+    expect(image.segments.map((s) => s.paddr)).toEqual([0x8000_0000, 0x8000_1000]);
+  });
+
+  it('a zero-size segment inside another (it occupies no memory)', () => {
+    const image = parseElf(
+      buildElf({ segments: [{ paddr: 0x8000_0000, data: [1, 2, 3, 4] }, { paddr: 0x8000_0002, data: [], memSize: 0 }] }),
+    );
+    expect(image.segments).toHaveLength(2);
+  });
+
+  it('a program header that is not PT_LOAD, wherever it points', () => {
+    const image = parseElf(
+      buildElf({ segments: [{ paddr: 0x8000_0000, data: [1, 2, 3, 4] }, { paddr: 0x8000_0000, data: [0x41], type: 0x7000_0003 }] }),
+    );
+    expect(image.segments).toHaveLength(1);
   });
 });
 

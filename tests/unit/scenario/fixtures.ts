@@ -13,6 +13,8 @@ export const FILES = new Map<string, Uint8Array>([
   ['/fs/guests/small.elf', buildElf({ segments: [{ paddr: 0x8000_0000, data: NOPS }, { paddr: 0x8000_1000, data: [1], memSize: 0x1000, flags: 6 }] })],
   // 2 MiB of bss after the code: does not fit in 1 MiB of RAM.
   ['/fs/guests/big.elf', buildElf({ segments: [{ paddr: 0x8000_0000, data: NOPS }, { paddr: 0x8000_1000, data: [], memSize: 2 * MiB, flags: 6 }] })],
+  // Its bss (0x80000000..0x80001fff) runs into the data at 0x80001000.
+  ['/fs/guests/overlap.elf', buildElf({ segments: [{ paddr: 0x8000_0000, data: NOPS, memSize: 0x2000 }, { paddr: 0x8000_1000, data: [1], flags: 6 }] })],
   ['/fs/guests/low-entry.elf', buildElf({ entry: 0x1000, segments: [{ paddr: 0x8000_0000, data: NOPS }] })],
   ['/fs/guests/notes.txt', new TextEncoder().encode('hello\n')],
 ]);

@@ -147,6 +147,24 @@ describe('scenarios/scenario.schema.json', () => {
     expect(endpoint.access.default).toBe(SCENARIO_DEFAULTS.channelAccess);
   });
 
+  it('states the minimum of every cycle count that paces the hypervisor, in cycles and at 100 MHz', () => {
+    const paced: [string, SchemaNode, number][] = [
+      ['quantum', root.timing.properties!.quantum, SCENARIO_LIMITS.quantum.min],
+      ['preemptionBound', root.scheduler.properties!.preemptionBound, SCENARIO_LIMITS.preemptionBound.min],
+      ['majorFrame', root.scheduler.properties!.majorFrame, SCENARIO_LIMITS.majorFrame.min],
+      ['window duration', window.duration, SCENARIO_LIMITS.windowDuration.min],
+      ['budget', vm.budget, SCENARIO_LIMITS.budget.min],
+      ['period', vm.period, SCENARIO_LIMITS.period.min],
+      ['watchdog', vm.watchdog, SCENARIO_LIMITS.watchdog.min],
+    ];
+    for (const [name, node, min] of paced) {
+      expect(String(node.description).toLowerCase(), name).toContain(`at least ${min} cycles (${min / 100} µs at 100 mhz)`);
+    }
+    // What the schema cannot check, it says: a budget and a window must outlast a switch.
+    expect(vm.budget.description).toContain("more than the scheduler's switchCost");
+    expect(window.duration.description).toContain("more than the scheduler's switchCost");
+  });
+
   it('accepts the same address strings as the validator', () => {
     const strings = (schema.$defs.address.anyOf as SchemaNode[]).find((node) => node.type === 'string')!;
     const pattern = new RegExp(strings.pattern as string);

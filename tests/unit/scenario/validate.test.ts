@@ -177,7 +177,7 @@ describe('the shape of each field', () => {
     const json = { ...baseScenario(), timing: { mode: 'fast', quantum: 10, frequency: 100 } };
     expect(errorsOf(json)).toEqual([
       'timing.mode: must be "virtual" or "realtime" (got "fast")',
-      'timing.quantum: must be an integer from 100 to 10000000 (got 10)',
+      'timing.quantum: 10 is below the minimum of 100 cycles (1 µs at 100 MHz)',
       'timing.frequency: must be an integer from 1000000 to 10000000000 (got 100)',
     ]);
     expect(errorsOf({ ...baseScenario(), timing: 'fast' })).toEqual(['timing: must be an object (got "fast")']);
@@ -194,7 +194,7 @@ describe('the shape of each field', () => {
     const json = { ...baseScenario(), scheduler: { policy: 'fixed-priority', switchCost: -1, preemptionBound: 5 } };
     expect(errorsOf(json)).toEqual([
       'scheduler.switchCost: must be an integer from 0 to 100000 (got -1)',
-      'scheduler.preemptionBound: must be an integer from 10 to 1000000 (got 5)',
+      'scheduler.preemptionBound: 5 is below the minimum of 100 cycles (1 µs at 100 MHz)',
     ]);
   });
 
@@ -227,7 +227,7 @@ describe('the shape of each field', () => {
     expect(errorsOf(withVm(0, { budget: 1000 }))).toEqual(['vms[0].budget: needs a period as well (give both or neither)']);
     expect(errorsOf(withVm(0, { period: 1000 }))).toEqual(['vms[0].period: needs a budget as well (give both or neither)']);
     expect(errorsOf(withVm(0, { budget: 3000, period: 2000 }))).toEqual(['vms[0].budget: 3000 is more than the period (2000)']);
-    expect(errorsOf(withVm(0, { budget: 0, period: 2000 }))).toEqual(['vms[0].budget: must be an integer >= 1 (got 0)']);
+    expect(errorsOf(withVm(0, { budget: 1.5, period: 2000 }))).toEqual(['vms[0].budget: must be an integer >= 1000 (got 1.5)']);
   });
 
   it('affinity lists cores of the scenario, each once', () => {
@@ -250,7 +250,8 @@ describe('the shape of each field', () => {
   });
 
   it('watchdog is at least 1000 cycles', () => {
-    expect(errorsOf(withVm(0, { watchdog: 999 }))).toEqual(['vms[0].watchdog: must be an integer >= 1000 (got 999)']);
+    expect(errorsOf(withVm(0, { watchdog: 999 }))).toEqual(['vms[0].watchdog: 999 is below the minimum of 1000 cycles (10 µs at 100 MHz)']);
+    expect(errorsOf(withVm(0, { watchdog: '5000' }))).toEqual(['vms[0].watchdog: must be an integer >= 1000 (got "5000")']);
   });
 
   it('autostart is a boolean', () => {
@@ -360,6 +361,10 @@ describe('guests', () => {
     expect(errorsOf(withVm(0, { guest: '../guests/notes.txt' }))).toEqual([
       'vms[0].guest: not an ELF file: it starts with 68 65 6c 6c, expected 7f 45 4c 46',
     ]);
+  });
+
+  it('an image whose segments overlap is refused with the loader message', () => {
+    expect(errorsOf(withVm(0, { guest: '../guests/overlap.elf' }))).toEqual(['vms[0].guest: segments 0 and 1 overlap at 0x80001000']);
   });
 
   it("every segment fits in the VM's RAM at 0x80000000", () => {
@@ -481,8 +486,8 @@ describe('time-partitioned', () => {
 
   it('windows on one core do not overlap (touching is fine)', () => {
     const json = timePartitioned();
-    json.scheduler.windows.push({ core: 1, vm: 'alpha', offset: 250_000, duration: 100 });
-    json.scheduler.windows.push({ core: 0, vm: 'beta', offset: 499_999, duration: 100 });
+    json.scheduler.windows.push({ core: 1, vm: 'alpha', offset: 250_000, duration: 1000 });
+    json.scheduler.windows.push({ core: 0, vm: 'beta', offset: 499_999, duration: 1000 });
     expect(errorsOf(json)).toEqual(['scheduler.windows[3]: overlaps scheduler.windows[0] on core 0']);
   });
 
@@ -490,5 +495,56 @@ describe('time-partitioned', () => {
     const json = timePartitioned();
     json.scheduler.windows.pop();
     expect(errorsOf(json)).toEqual(['vms[1]: has no window in scheduler.windows']);
+  });
+});
+
+describe('minimum times: the hypervisor acts at most every so many cycles, however the scenario is set', () => {
+  const below = (min: number) => `is below the minimum of ${min} cycles (${min / 100} µs at 100 MHz)`;
+
+  it('a budget and a period of 1 cycle (a scheduling decision every cycle) are refused', () => {
+    expect(errorsOf(withVm(1, { budget: 1, period: 1 }))).toEqual([`vms[1].budget: 1 ${below(1000)}`, `vms[1].period: 1 ${below(1000)}`]);
+  });
+
+  it('budget and period are at least 1000 cycles', () => {
+    expect(errorsOf(withVm(0, { budget: 999, period: 100_000 }))).toEqual([`vms[0].budget: 999 ${below(1000)}`]);
+    expect(errorsOf(withVm(0, { budget: 0, period: 2000 }))).toEqual([`vms[0].budget: 0 ${below(1000)}`]);
+    expect(errorsOf(withVm(0, { budget: 1000, period: 1000 }))).toEqual([]);
+  });
+
+  it('a budget is more than the switch cost, which would otherwise take all of it', () => {
+    const json = withVm(0, { budget: 5000, period: 10_000 }, { ...baseScenario(), scheduler: { policy: 'fixed-priority', switchCost: 5000 } });
+    expect(errorsOf(json)).toEqual(['vms[0].budget: 5000 must be more than scheduler.switchCost (5000), or switching to the VM takes its whole budget']);
+    expect(errorsOf(withVm(0, { budget: 5001 }, json))).toEqual([]);
+  });
+
+  it('preemptionBound is at least 100 cycles', () => {
+    const bound = (preemptionBound: number) => ({ ...baseScenario(), scheduler: { policy: 'fixed-priority', preemptionBound } });
+    expect(errorsOf(bound(99))).toEqual([`scheduler.preemptionBound: 99 ${below(100)}`]);
+    expect(errorsOf(bound(100))).toEqual([]);
+  });
+
+  it('the quantum is at least 100 cycles', () => {
+    expect(errorsOf({ ...baseScenario(), timing: { quantum: 99 } })).toEqual([`timing.quantum: 99 ${below(100)}`]);
+    expect(errorsOf({ ...baseScenario(), timing: { quantum: 100 } })).toEqual([]);
+  });
+
+  it('a time window is at least 1000 cycles, and the major frame too', () => {
+    const json = timePartitioned();
+    json.scheduler.windows[1].duration = 999;
+    expect(errorsOf(json)).toEqual([`scheduler.windows[1].duration: 999 ${below(1000)}`]);
+    json.scheduler.windows[1].duration = 1000;
+    expect(errorsOf(json)).toEqual([]);
+    expect(errorsOf({ ...json, scheduler: { ...json.scheduler, majorFrame: 999 } })).toEqual([`scheduler.majorFrame: 999 ${below(1000)}`]);
+  });
+
+  it('a time window is longer than the switch cost (the switch would run the VM past its window)', () => {
+    const json = timePartitioned();
+    json.scheduler.switchCost = 2000;
+    json.scheduler.windows[1].duration = 2000;
+    expect(errorsOf(json)).toEqual([
+      'scheduler.windows[1].duration: 2000 must be more than scheduler.switchCost (2000), or switching to the VM takes the whole window',
+    ]);
+    json.scheduler.windows[1].duration = 2001;
+    expect(errorsOf(json)).toEqual([]);
   });
 });
