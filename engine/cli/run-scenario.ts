@@ -10,6 +10,7 @@ import { EXIT_BAD_INPUT } from './exit-codes.js';
 import { Progress } from './progress.js';
 import type { CommandIo } from './run-command.js';
 import { claimControlPath, ControlSocketError, defaultControlPath, startControlServer, type ControlServer } from '../host/control-server.js';
+import { ConsoleLines } from './console-lines.js';
 import { formatScenarioReport } from './scenario-report.js';
 
 /** Exit code when a VM failed against its fault policy. */
@@ -27,13 +28,8 @@ export async function runScenario(path: string, args: ParsedArgs, io: CommandIo)
   // What reproduces this run, recorded in its result files (--json, --trace).
   const commandLine = ['tessera', 'run', path, ...[...args.options].flatMap(([name, value]) => (value === true ? [`--${name}`] : [`--${name}`, value]))];
   const reproducibility = reproducibilityInfo(path, scenario, commandLine);
-  const lines = new Map<string, string>();
-  const onConsole = (vm: string, bytes: Uint8Array) => {
-    const text = (lines.get(vm) ?? '') + Buffer.from(bytes).toString('latin1');
-    const parts = text.split('\n');
-    lines.set(vm, parts.pop()!);
-    for (const line of parts) io.stdout.write(`[${vm}] ${line}\n`);
-  };
+  const consoles = new ConsoleLines((text) => io.stdout.write(text));
+  const onConsole = (vm: string, bytes: Uint8Array) => consoles.add(vm, bytes);
   const onEvent = (e: SystemEvent) => {
     if (e.kind !== 'started' && e.kind !== 'ready' && e.kind !== 'exited') {
       io.stderr.write(`tessera: ${(e.time / scenario.timing.frequency).toFixed(6)} s: ${e.vm}: ${e.kind}${e.detail ? ` (${e.detail})` : ''}\n`);
@@ -94,7 +90,7 @@ export async function runScenario(path: string, args: ParsedArgs, io: CommandIo)
     if (signalled) system.stop();
     const snapshot = await running;
     progress.stop();
-    for (const [vm, rest] of lines) if (rest.length > 0) io.stdout.write(`[${vm}] ${rest}\n`);
+    consoles.flush();
     io.stdout.write(formatScenarioReport(snapshot));
     if (typeof jsonPath === 'string') {
       try {
