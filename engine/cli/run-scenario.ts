@@ -30,10 +30,12 @@ export async function runScenario(path: string, args: ParsedArgs, io: CommandIo)
   const reproducibility = reproducibilityInfo(path, scenario, commandLine);
   const consoles = new ConsoleLines((text) => io.stdout.write(text));
   const onConsole = (vm: string, bytes: Uint8Array) => consoles.add(vm, bytes);
+  // Every lifecycle event is a line, but the autostart VMs' 'started' at boot: the scenario says
+  // which VMs start, and a line each at 0 s would only push their first console lines away.
+  let booting = true;
   const onEvent = (e: SystemEvent) => {
-    if (e.kind !== 'started' && e.kind !== 'ready' && e.kind !== 'exited') {
-      io.stderr.write(`tessera: ${(e.time / scenario.timing.frequency).toFixed(6)} s: ${e.vm}: ${e.kind}${e.detail ? ` (${e.detail})` : ''}\n`);
-    }
+    if (booting && e.kind === 'started') return;
+    io.stderr.write(`tessera: ${(e.time / scenario.timing.frequency).toFixed(6)} s: ${e.vm}: ${e.kind}${e.detail ? ` (${e.detail})` : ''}\n`);
   };
   // The socket's path is settled before anything starts: a path that is refused costs no workers.
   const controlOption = args.options.get('control');
@@ -85,7 +87,8 @@ export async function runScenario(path: string, args: ParsedArgs, io: CommandIo)
     // Said on a terminal, or when asked for; 'tessera update|wipe|vm' finds a lone run by itself.
     if (io.stderr.isTTY || typeof controlOption === 'string') io.stderr.write(`tessera: control socket ${control.path} (tessera update|wipe|vm ... --control ${control.path})\n`);
     progress = new Progress(io.stderr, () => system.snapshot().vms.reduce((sum, vm) => sum + vm.instructions, 0));
-    const running = system.run();
+    const running = system.run(); // boots the autostart VMs before it returns
+    booting = false;
     // run() starts the cores at once; a signal that came while the socket was set up stops them now.
     if (signalled) system.stop();
     const snapshot = await running;

@@ -100,6 +100,9 @@ describe('tessera update, wipe and vm on a running scenario', () => {
     expect(tessera('vm', 'pause', 'spare', '--control', SOCKET)).toMatchObject({ code: 0, stdout: 'spare: pause done\n' });
     expect(tessera('vm', 'pause', 'spare', '--control', SOCKET)).toMatchObject({ code: 3, stderr: expect.stringMatching(/^tessera: cannot pause VM 'spare': it is paused\n$/) });
     expect(tessera('vm', 'resume', 'spare', '--control', SOCKET).code).toBe(0);
+    expect(tessera('vm', 'stop', 'spare', '--control', SOCKET).code).toBe(0);
+    expect(tessera('vm', 'start', 'spare', '--control', SOCKET)).toMatchObject({ code: 0, stdout: 'spare: start done\n' });
+    expect(tessera('vm', 'restart', 'spare', '--control', SOCKET).code).toBe(0);
     expect(tessera('wipe', 'spare', '--control', SOCKET)).toMatchObject({ code: 0, stdout: 'spare: wipe done\n' });
   });
 
@@ -124,7 +127,10 @@ describe('tessera update, wipe and vm on a running scenario', () => {
     expect(await exit).toBe(0);
     expect(stderr).toMatch(/server: update-switched \(now serving from slot b/);
     expect(stderr).toMatch(/server: update-rolled-back \(the new version faulted/);
-    expect(stderr).toMatch(/spare: wiped/);
+    // Every event a command caused, in order; the scenario's own start at 0 s is not repeated.
+    const spare = stderr.split('\n').filter((l) => / s: spare: /.test(l)).map((l) => l.replace(/^tessera: [\d.]+ s: spare: /, ''));
+    expect(spare).toEqual(['paused', 'resumed', 'stopped', 'started', 'restarted', 'wiped']);
+    expect(stderr).not.toMatch(/ s: (caller|server): started/);
     expect(stdout).toMatch(/^server +running /m);
     expect(stdout).toMatch(/^spare +wiped /m);
     expect(stdout).toContain('[server] ipc-sync: server version 2 ready');
