@@ -28,7 +28,8 @@ scenario options:
                          a track per core with vCPU runs, interrupts and their latency,
                          IPC and doorbells as arrows, and a track per VM with its lifecycle
   --control SOCKET       serve 'tessera update|wipe|vm' on this Unix socket
-                         (default: tessera-SCENARIO.sock in the temporary folder)
+                         (default: tessera-SCENARIO.sock in the temporary folder); a stale
+                         socket there is replaced, any other file is refused and left alone
 
 ELF options:
   --harts N              harts, each in its own worker thread (1..${MAX_HARTS}, default 1)

@@ -53,7 +53,8 @@ function probe(path: string): Promise<'live' | 'stale' | { error: unknown }> {
 /**
  * The path to listen on. A stale socket (a socket file nobody answers on, left by a run that was
  * killed) is removed; anything else that exists there is refused, never removed. When `path` is the
- * default and another run is live on it, this run takes a name with its process id instead.
+ * default and is taken (another run is live on it, or it is not a socket), this run takes a name
+ * with its process id instead.
  */
 export async function claimControlPath(path: string, isDefault: boolean): Promise<string> {
   const bytes = Buffer.byteLength(path);
@@ -73,17 +74,18 @@ export async function claimControlPath(path: string, isDefault: boolean): Promis
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return path;
     throw new ControlSocketError(path, fileErrorReason(error));
   }
-  if (!existing.isSocket()) throw new ControlSocketError(path, 'exists and is not a socket; not removing it');
-  const state = await probe(path);
-  if (state === 'live') {
-    if (!isDefault) throw new ControlSocketError(path, 'another tessera run is listening on it');
-    return claimControlPath(path.replace(/\.sock$/, `-${process.pid}.sock`), false);
+  const state = existing.isSocket() ? await probe(path) : undefined;
+  if (state === 'stale') {
+    await unlink(path).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw new ControlSocketError(path, `cannot remove the stale socket: ${fileErrorReason(error)}`);
+    });
+    return path;
   }
-  if (state !== 'stale') throw new ControlSocketError(path, `cannot tell whether a run still uses it: ${fileErrorReason(state.error)}`);
-  await unlink(path).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'ENOENT') throw new ControlSocketError(path, `cannot remove the stale socket: ${fileErrorReason(error)}`);
-  });
-  return path;
+  // Taken: the default name steps aside; a name the user gave is refused.
+  if (isDefault) return claimControlPath(path.replace(/\.sock$/, `-${process.pid}.sock`), false);
+  if (state === undefined) throw new ControlSocketError(path, 'exists and is not a socket; not removing it');
+  if (state === 'live') throw new ControlSocketError(path, 'another tessera run is listening on it');
+  throw new ControlSocketError(path, `cannot tell whether a run still uses it: ${fileErrorReason(state.error)}`);
 }
 
 export interface ControlServerOptions {
@@ -176,6 +178,8 @@ class Connection {
     const socket = this.socket;
     if (this.state !== 'answered') {
       this.state = 'answered';
+      // Whatever else the client sends is read and ignored: unread input would make the close a reset.
+      socket.resume();
       // The answer is one line; a client that never reads it or never closes is cut at the next timeout.
       if (socket.writable) socket.end(JSON.stringify(response) + '\n');
       socket.setTimeout(this.idleMs);

@@ -68,7 +68,12 @@ describe('claimControlPath', () => {
     const precious = join(scratch, 'precious.txt');
     writeFileSync(precious, 'keep me');
     await expect(claimControlPath(precious, false)).rejects.toThrow(`control socket ${precious}: exists and is not a socket; not removing it`);
+    // At the default path, the run takes another name instead.
+    const squatted = join(scratch, 'tessera-squatted.sock');
+    writeFileSync(squatted, 'keep me');
+    expect(await claimControlPath(squatted, true)).toBe(join(scratch, `tessera-squatted-${process.pid}.sock`));
     expect(readFileSync(precious, 'utf8')).toBe('keep me');
+    expect(readFileSync(squatted, 'utf8')).toBe('keep me');
   });
 
   it('says "no such folder" for a socket in a missing folder', async () => {
