@@ -65,7 +65,7 @@ export function sendControlRequest(path: string, request: ControlRequest): Promi
 }
 
 function responseOf(path: string, text: string): ControlResponse {
-  if (text.length === 0) throw new ControlAnswerError(path, 'closed the connection without answering');
+  if (text.length === 0) throw new ControlAnswerError(path, 'closed the connection without answering (serving too many clients? try again)');
   if (!text.endsWith('\n')) throw new ControlAnswerError(path, `sent a truncated answer (${Buffer.byteLength(text)} bytes, no end of line)`);
   let value: unknown;
   try {

@@ -113,8 +113,9 @@ export async function startControlServer(system: ControlTarget, path: string, op
     if (open.size > maxClients) connection.finish({ ok: false, kind: 'busy', error: `the control socket serves at most ${maxClients} clients at a time; try again` });
     else connection.serve(system);
   });
-  // Past twice the cap, the kernel's connections are dropped unanswered (the client says so).
-  server.maxConnections = 2 * maxClients;
+  // Turning a client away costs a line and a descriptor for a moment; past this many connections at
+  // once (a flood), Node drops them unanswered, and the client says so.
+  server.maxConnections = 8 * maxClients;
   await new Promise<void>((resolvePromise, reject) => {
     server.once('error', reject);
     server.listen(path, () => { server.off('error', reject); resolvePromise(); });

@@ -161,7 +161,7 @@ describe('sendControlRequest', () => {
     const truncated = await fakeRun('{"ok":true,"mess');
     await expect(sendControlRequest(truncated, request)).rejects.toThrow(`the tessera at ${truncated} sent a truncated answer (16 bytes, no end of line)`);
     const silent = await fakeRun('');
-    await expect(sendControlRequest(silent, request)).rejects.toThrow(`the tessera at ${silent} closed the connection without answering`);
+    await expect(sendControlRequest(silent, request)).rejects.toThrow(`the tessera at ${silent} closed the connection without answering (serving too many clients? try again)`);
     const odd = await fakeRun('{"ok":"yes"}\n');
     await expect(sendControlRequest(odd, request)).rejects.toThrow(`the tessera at ${odd} sent an answer that is not a control response`);
   });
