@@ -1,7 +1,8 @@
 // `tessera update VM ELF`, `tessera wipe VM`, `tessera vm ACTION VM`: commands for a scenario that
 // `tessera run` is running, sent over its control socket.
 
-import { absolutePath, controlFolder, findRunningSystem, sendControlRequest } from '../host/control-client.js';
+import { absolutePath, ControlAnswerError, controlFolder, findRunningSystem, sendControlRequest } from '../host/control-client.js';
+import { fileErrorReason } from '../host/guest-file.js';
 import { LIFECYCLE_COMMANDS, type ControlRequest, type ControlResponse } from '../host/control-protocol.js';
 import { parseArgs, UsageError } from './args.js';
 import { EXIT_BAD_INPUT, EXIT_NO_SYSTEM } from './exit-codes.js';
@@ -18,7 +19,8 @@ or rolls back; wipe zeroes the VM's partition and halts it. Without --control, t
 one running tessera is found in ${controlFolder()}.
 
 exit codes: 0 done; 1 the update was rolled back; 2 usage error; 3 refused
-(unknown VM, wrong state, bad image: nothing changed); 4 no running tessera`;
+(unknown VM, wrong state, bad image, too many clients: nothing changed); 4 no
+running tessera, or no valid answer from it`;
 
 /** Exit code when an update failed and was rolled back. */
 const EXIT_ROLLED_BACK = 1;
@@ -40,7 +42,7 @@ export async function controlCommand(command: 'update' | 'wipe' | 'vm', argv: re
   try {
     response = await sendControlRequest(path, request);
   } catch (error) {
-    io.stderr.write(`tessera: cannot reach a running tessera at ${path}: ${(error as Error).message.split('\n', 1)[0]}\n`);
+    io.stderr.write(`tessera: ${error instanceof ControlAnswerError ? error.message : `cannot reach a running tessera at ${path}: ${unreachable(error)}`}\n`);
     return EXIT_NO_SYSTEM;
   }
   if (response.ok) {
@@ -49,6 +51,13 @@ export async function controlCommand(command: 'update' | 'wipe' | 'vm', argv: re
   }
   io.stderr.write(`tessera: ${response.error}\n`);
   return response.kind === 'rolled-back' ? EXIT_ROLLED_BACK : EXIT_BAD_INPUT;
+}
+
+function unreachable(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ECONNREFUSED') return 'nothing listens on it (a run that ended without removing it?)';
+  if (code === 'ENOTSOCK') return 'not a socket';
+  return fileErrorReason(error);
 }
 
 function requestOf(command: 'update' | 'wipe' | 'vm', positional: string[]): ControlRequest {

@@ -50,7 +50,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
       io.stderr.write(`tessera: ${error.message} (see 'tessera --help')\n`);
       return EXIT_USAGE;
     }
-    io.stderr.write(`tessera: internal error: ${(error as Error).message}\n`);
+    io.stderr.write(`tessera: internal error: ${String((error as Error).message).split('\n', 1)[0]}\n`);
     return 1;
   }
 }

@@ -2,7 +2,7 @@
 
 import { ElfError } from '../loader/elf.js';
 import { GuestFileError, readGuestFile } from '../host/guest-file.js';
-import { Machine, MAX_HARTS, type MachineExit } from '../host/machine.js';
+import { Machine, MAX_HARTS, type MachineExit, type MachineOptions } from '../host/machine.js';
 import { parseSize } from '../memory/physical-memory.js';
 import { integerOption, parseArgs, secondsOption, UsageError } from './args.js';
 import { EXIT_BAD_INPUT, EXIT_LIMIT, EXIT_MACHINE_FAILURE } from './exit-codes.js';
@@ -28,13 +28,15 @@ scenario options:
                          a track per core with vCPU runs, interrupts and their latency,
                          IPC and doorbells as arrows, and a track per VM with its lifecycle
   --control SOCKET       serve 'tessera update|wipe|vm' on this Unix socket
-                         (default: tessera-SCENARIO.sock in the temporary folder)
+                         (default: tessera-SCENARIO.sock in the temporary folder); a stale
+                         socket there is replaced, any other file is refused and left alone
 
 ELF options:
   --harts N              harts, each in its own worker thread (1..${MAX_HARTS}, default 1)
   --mem SIZE             RAM at 0x80000000, e.g. 64M, 1G (default 256M)
   --max-instructions N   stop when a hart has retired N instructions
-  --timeout SECONDS      stop after this much wall-clock time
+  --timeout SECONDS      stop after this much wall-clock time, counted from the start
+                         (reading and loading the guest included)
   --quantum N            instructions per slice between signal checks (default 10000)
   -h, --help             show this help
 
@@ -89,11 +91,52 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     }
   }
 
+  // --timeout counts from here: reading and loading the guest count against it too.
   const path = args.positional[0];
+  const limit = timeout === undefined ? undefined : new Deadline(timeout);
+  try {
+    return await runGuest(path, {
+      harts,
+      ...(ramBytes !== undefined ? { ramBytes } : {}),
+      ...(instructionLimit !== undefined ? { instructionLimit } : {}),
+      ...(quantum !== undefined ? { quantum } : {}),
+      onOutput: (bytes) => io.stdout.write(bytes),
+    }, io, limit);
+  } finally {
+    limit?.clear();
+  }
+}
+
+/** Aborts what is under way when the --timeout ends: the guest file's read, or the machine's run. */
+class Deadline {
+  readonly reason: Error;
+  private readonly controller = new AbortController();
+  private readonly timer: ReturnType<typeof setTimeout>;
+
+  constructor(seconds: number) {
+    this.reason = new Error(`timeout after ${seconds} s`);
+    this.timer = setTimeout(() => this.controller.abort(this.reason), seconds * 1000);
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+async function runGuest(path: string, options: MachineOptions, io: CommandIo, limit: Deadline | undefined): Promise<number> {
+  const timedOut = () => {
+    io.stderr.write(`tessera: ${limit!.reason.message}\n`);
+    return EXIT_LIMIT;
+  };
   let elf: Uint8Array;
   try {
-    elf = await readGuestFile(path);
+    elf = await readGuestFile(path, limit === undefined ? {} : { signal: limit.signal });
   } catch (error) {
+    if (limit !== undefined && error === limit.reason) return timedOut();
     if (!(error instanceof GuestFileError)) throw error;
     io.stderr.write(`tessera: ${error.message}\n`);
     return EXIT_BAD_INPUT;
@@ -101,13 +144,7 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
 
   let machine: Machine;
   try {
-    machine = await Machine.create(elf, {
-      harts,
-      ...(ramBytes !== undefined ? { ramBytes } : {}),
-      ...(instructionLimit !== undefined ? { instructionLimit } : {}),
-      ...(quantum !== undefined ? { quantum } : {}),
-      onOutput: (bytes) => io.stdout.write(bytes),
-    });
+    machine = await Machine.create(elf, options);
   } catch (error) {
     if (error instanceof ElfError || error instanceof RangeError) {
       io.stderr.write(`tessera: ${path}: ${error.message}\n`);
@@ -115,15 +152,20 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     }
     throw error;
   }
+  if (limit?.signal.aborted) {
+    await machine.dispose();
+    return timedOut();
+  }
 
   const progress = new Progress(io.stderr, () => machine.instructionsRetired().reduce((a, b) => a + b, 0));
-  const timer = timeout === undefined ? undefined : setTimeout(() => machine.stop(`timeout after ${timeout} s`), timeout * 1000);
+  const stopAtDeadline = () => machine.stop(limit!.reason.message);
+  limit?.signal.addEventListener('abort', stopAtDeadline);
   const detachInput = attachInput(io.stdin, machine);
   let exit: MachineExit;
   try {
     exit = await machine.run();
   } finally {
-    clearTimeout(timer);
+    limit?.signal.removeEventListener('abort', stopAtDeadline);
     detachInput();
     progress.stop();
     await machine.dispose();

@@ -9,7 +9,8 @@ import { secondsOption, type ParsedArgs } from './args.js';
 import { EXIT_BAD_INPUT } from './exit-codes.js';
 import { Progress } from './progress.js';
 import type { CommandIo } from './run-command.js';
-import { defaultControlPath, startControlServer, type ControlServer } from '../host/control-server.js';
+import { claimControlPath, ControlSocketError, defaultControlPath, startControlServer, type ControlServer } from '../host/control-server.js';
+import { ConsoleLines } from './console-lines.js';
 import { formatScenarioReport } from './scenario-report.js';
 
 /** Exit code when a VM failed against its fault policy. */
@@ -27,18 +28,25 @@ export async function runScenario(path: string, args: ParsedArgs, io: CommandIo)
   // What reproduces this run, recorded in its result files (--json, --trace).
   const commandLine = ['tessera', 'run', path, ...[...args.options].flatMap(([name, value]) => (value === true ? [`--${name}`] : [`--${name}`, value]))];
   const reproducibility = reproducibilityInfo(path, scenario, commandLine);
-  const lines = new Map<string, string>();
-  const onConsole = (vm: string, bytes: Uint8Array) => {
-    const text = (lines.get(vm) ?? '') + Buffer.from(bytes).toString('latin1');
-    const parts = text.split('\n');
-    lines.set(vm, parts.pop()!);
-    for (const line of parts) io.stdout.write(`[${vm}] ${line}\n`);
-  };
+  const consoles = new ConsoleLines((text) => io.stdout.write(text));
+  const onConsole = (vm: string, bytes: Uint8Array) => consoles.add(vm, bytes);
+  // Every lifecycle event is a line, but the autostart VMs' 'started' at boot: the scenario says
+  // which VMs start, and a line each at 0 s would only push their first console lines away.
+  let booting = true;
   const onEvent = (e: SystemEvent) => {
-    if (e.kind !== 'started' && e.kind !== 'ready' && e.kind !== 'exited') {
-      io.stderr.write(`tessera: ${(e.time / scenario.timing.frequency).toFixed(6)} s: ${e.vm}: ${e.kind}${e.detail ? ` (${e.detail})` : ''}\n`);
-    }
+    if (booting && e.kind === 'started') return;
+    io.stderr.write(`tessera: ${(e.time / scenario.timing.frequency).toFixed(6)} s: ${e.vm}: ${e.kind}${e.detail ? ` (${e.detail})` : ''}\n`);
   };
+  // The socket's path is settled before anything starts: a path that is refused costs no workers.
+  const controlOption = args.options.get('control');
+  let controlPath: string;
+  try {
+    controlPath = await claimControlPath(typeof controlOption === 'string' ? controlOption : defaultControlPath(scenario.name), typeof controlOption !== 'string');
+  } catch (error) {
+    if (!(error instanceof ControlSocketError)) throw error;
+    io.stderr.write(`tessera: ${error.message}\n`);
+    return EXIT_BAD_INPUT;
+  }
   let system: System;
   try {
     system = await System.create(scenario, {
@@ -52,24 +60,40 @@ export async function runScenario(path: string, args: ParsedArgs, io: CommandIo)
     io.stderr.write(`tessera: ${error.message}\n`);
     return EXIT_BAD_INPUT;
   }
-  const controlOption = args.options.get('control');
-  let control: ControlServer;
+  // Ctrl-C or SIGTERM ends the run as its end would (report, --json, socket removed); a second one
+  // ends the process at once, removing the socket first.
+  let control: ControlServer | undefined;
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!signalled) {
+      signalled = true;
+      system.stop();
+      return;
+    }
+    control?.removeSocket();
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+    process.kill(process.pid, signal);
+  };
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  let progress: Progress | undefined;
   try {
-    control = await startControlServer(system, typeof controlOption === 'string' ? controlOption : defaultControlPath(scenario.name), typeof controlOption !== 'string');
-  } catch (error) {
-    await system.dispose();
-    io.stderr.write(`tessera: control socket: ${(error as Error).message.split('\n', 1)[0]}\n`);
-    return EXIT_BAD_INPUT;
-  }
-  // Said on a terminal, or when asked for; 'tessera update|wipe|vm' finds a lone run by itself.
-  if (io.stderr.isTTY || typeof controlOption === 'string') io.stderr.write(`tessera: control socket ${control.path} (tessera update|wipe|vm ... --control ${control.path})\n`);
-  const progress = new Progress(io.stderr, () => system.snapshot().vms.reduce((sum, vm) => sum + vm.instructions, 0));
-  const interrupt = () => system.stop();
-  process.once('SIGINT', interrupt);
-  try {
-    const snapshot = await system.run();
+    try {
+      control = await startControlServer(system, controlPath);
+    } catch (error) {
+      if (!(error instanceof ControlSocketError)) throw error;
+      io.stderr.write(`tessera: ${error.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    // Said on a terminal, or when asked for; 'tessera update|wipe|vm' finds a lone run by itself.
+    if (io.stderr.isTTY || typeof controlOption === 'string') io.stderr.write(`tessera: control socket ${control.path} (tessera update|wipe|vm ... --control ${control.path})\n`);
+    progress = new Progress(io.stderr, () => system.snapshot().vms.reduce((sum, vm) => sum + vm.instructions, 0));
+    const running = system.run(); // boots the autostart VMs before it returns
+    booting = false;
+    // run() starts the cores at once; a signal that came while the socket was set up stops them now.
+    if (signalled) system.stop();
+    const snapshot = await running;
     progress.stop();
-    for (const [vm, rest] of lines) if (rest.length > 0) io.stdout.write(`[${vm}] ${rest}\n`);
+    consoles.flush();
     io.stdout.write(formatScenarioReport(snapshot));
     if (typeof jsonPath === 'string') {
       try {
@@ -87,9 +111,9 @@ export async function runScenario(path: string, args: ParsedArgs, io: CommandIo)
     }
     return 0;
   } finally {
-    process.off('SIGINT', interrupt);
-    progress.stop();
-    await control.close();
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+    progress?.stop();
+    await control?.close();
     await system.dispose();
     // The file is complete by now, however the run ended.
     const trace = system.traceSummary();

@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { MAX_REQUEST_BYTES, type ControlRequest, type ControlResponse } from './control-protocol.js';
+import { asControlResponse, MAX_RESPONSE_BYTES, type ControlRequest, type ControlResponse } from './control-protocol.js';
 import { socketIsLive } from './control-server.js';
 
 /** Where runs put their default control sockets. */
@@ -28,6 +28,20 @@ export async function findRunningSystem(): Promise<string | { error: string }> {
   return { error: `several tessera runs are live; pass --control with one of: ${live.join(', ')}` };
 }
 
+/** A control socket that answered with something other than one response line; the message names it. */
+export class ControlAnswerError extends Error {
+  override readonly name = 'ControlAnswerError';
+
+  constructor(path: string, what: string) {
+    super(`the tessera at ${path} ${what}`);
+  }
+}
+
+/**
+ * Sends one request line and reads the one response line. Rejects with a ControlAnswerError when the
+ * answer is missing, truncated, too long or not a response, and with the socket's error when nothing
+ * can be reached at `path`.
+ */
 export function sendControlRequest(path: string, request: ControlRequest): Promise<ControlResponse> {
   return new Promise((resolvePromise, reject) => {
     const socket = createConnection(path);
@@ -36,15 +50,30 @@ export function sendControlRequest(path: string, request: ControlRequest): Promi
     socket.once('connect', () => socket.write(JSON.stringify(request) + '\n'));
     socket.on('data', (chunk: string) => {
       text += chunk;
-      if (text.length > MAX_REQUEST_BYTES * 4) socket.destroy(new Error('response too long'));
+      if (text.length > MAX_RESPONSE_BYTES) socket.destroy(new ControlAnswerError(path, `sent an answer longer than ${MAX_RESPONSE_BYTES} bytes`));
     });
     socket.once('error', reject);
     socket.once('end', () => {
+      socket.destroy();
       try {
-        resolvePromise(JSON.parse(text) as ControlResponse);
-      } catch {
-        reject(new Error('the response is not JSON'));
+        resolvePromise(responseOf(path, text));
+      } catch (error) {
+        reject(error);
       }
     });
   });
+}
+
+function responseOf(path: string, text: string): ControlResponse {
+  if (text.length === 0) throw new ControlAnswerError(path, 'closed the connection without answering (serving too many clients? try again)');
+  if (!text.endsWith('\n')) throw new ControlAnswerError(path, `sent a truncated answer (${Buffer.byteLength(text)} bytes, no end of line)`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ControlAnswerError(path, 'sent an answer that is not JSON');
+  }
+  const response = asControlResponse(value);
+  if (response === undefined) throw new ControlAnswerError(path, 'sent an answer that is not a control response');
+  return response;
 }

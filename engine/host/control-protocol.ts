@@ -11,11 +11,28 @@ export type ControlRequest =
 
 export type ControlResponse =
   | { ok: true; message: string; report?: unknown }
-  /** `refused`: nothing changed (unknown VM, illegal state, bad image); `rolled-back`: an update failed and was undone. */
-  | { ok: false; error: string; kind: 'refused' | 'rolled-back' | 'bad-request' };
+  /**
+   * `refused`: nothing changed (unknown VM, illegal state, bad image); `rolled-back`: an update failed
+   * and was undone; `bad-request`: not a request (or none within the idle timeout); `busy`: too many
+   * clients at once, nothing read.
+   */
+  | { ok: false; error: string; kind: 'refused' | 'rolled-back' | 'bad-request' | 'busy' };
 
 /** Largest request line the server reads (a path and a VM name fit easily). */
 export const MAX_REQUEST_BYTES = 8192;
+/** Largest response line a client reads (an update's report fits easily). */
+export const MAX_RESPONSE_BYTES = 4 * MAX_REQUEST_BYTES;
+
+const RESPONSE_KINDS: readonly string[] = ['refused', 'rolled-back', 'bad-request', 'busy'];
+
+/** The response in `value` (parsed JSON), or undefined when it is not one. */
+export function asControlResponse(value: unknown): ControlResponse | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const r = value as Record<string, unknown>;
+  if (r.ok === true && typeof r.message === 'string') return value as ControlResponse;
+  if (r.ok === false && typeof r.error === 'string' && RESPONSE_KINDS.includes(r.kind as string)) return value as ControlResponse;
+  return undefined;
+}
 
 /** The request in `line`, or a one-line reason it is not one. */
 export function parseControlRequest(line: string): ControlRequest | string {

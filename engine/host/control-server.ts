@@ -1,14 +1,35 @@
 // Serves a running system's control socket (a Unix socket): update, wipe and lifecycle commands
-// from `tessera update|wipe|vm` in another terminal. One bad client never disturbs the system.
+// from `tessera update|wipe|vm` in another terminal. One bad client never disturbs the system: a
+// connection that sends no complete request is closed after a few seconds, and clients over a cap
+// are turned away with one line, so held connections cannot lock anyone out for long.
 
-import { existsSync, unlinkSync } from 'node:fs';
+import { lstat, stat, unlink } from 'node:fs/promises';
+import { unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { GuestFileError } from './guest-file.js';
+import { dirname, join, resolve } from 'node:path';
+import { fileErrorReason, GuestFileError } from './guest-file.js';
 import { UpdateError } from './over-the-air.js';
 import { LifecycleError, type System } from './system.js';
 import { MAX_REQUEST_BYTES, parseControlRequest, type ControlResponse } from './control-protocol.js';
+
+/** How long a connection may take to send its request line. */
+export const IDLE_TIMEOUT_MS = 5000;
+/** Connections served at once; more are answered `busy` and closed. */
+export const MAX_CLIENTS = 32;
+/** Longest socket path the kernel takes whole (sun_path, less its NUL); a longer one would be cut short. */
+const MAX_SOCKET_PATH_BYTES = process.platform === 'linux' ? 107 : 103;
+
+/** What the control socket drives: the system's update and lifecycle commands. */
+export type ControlTarget = Pick<System, 'update' | 'command'>;
+
+export class ControlSocketError extends Error {
+  override readonly name = 'ControlSocketError';
+
+  constructor(path: string, reason: string) {
+    super(`control socket ${path}: ${reason}`);
+  }
+}
 
 /** The socket path `tessera run` uses for a scenario unless --control names one. */
 export function defaultControlPath(scenario: string): string {
@@ -16,71 +37,162 @@ export function defaultControlPath(scenario: string): string {
 }
 
 /** Whether something answers on `path` (a live run), as opposed to a stale file or nothing. */
-export function socketIsLive(path: string): Promise<boolean> {
-  return new Promise((resolve) => {
+export async function socketIsLive(path: string): Promise<boolean> {
+  return (await probe(path)) === 'live';
+}
+
+/** 'live' when something accepts a connection, 'stale' when a socket file has no listener, else why not. */
+function probe(path: string): Promise<'live' | 'stale' | { error: unknown }> {
+  return new Promise((resolvePromise) => {
     const socket = createConnection(path);
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
-    socket.once('error', () => resolve(false));
+    socket.once('connect', () => { socket.destroy(); resolvePromise('live'); });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolvePromise(error.code === 'ECONNREFUSED' ? 'stale' : { error }));
   });
+}
+
+/**
+ * The path to listen on. A stale socket (a socket file nobody answers on, left by a run that was
+ * killed) is removed; anything else that exists there is refused, never removed. When `path` is the
+ * default and is taken (another run is live on it, or it is not a socket), this run takes a name
+ * with its process id instead.
+ */
+export async function claimControlPath(path: string, isDefault: boolean): Promise<string> {
+  const bytes = Buffer.byteLength(path);
+  if (bytes > MAX_SOCKET_PATH_BYTES) throw new ControlSocketError(path, `too long for a Unix socket (${bytes} bytes, at most ${MAX_SOCKET_PATH_BYTES})`);
+  const folder = dirname(resolve(path));
+  try {
+    if (!(await stat(folder)).isDirectory()) throw new ControlSocketError(path, `${folder} is not a folder`);
+  } catch (error) {
+    if (error instanceof ControlSocketError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ControlSocketError(path, code === 'ENOENT' ? `no such folder ${folder}` : `folder ${folder}: ${fileErrorReason(error)}`);
+  }
+  let existing;
+  try {
+    existing = await lstat(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return path;
+    throw new ControlSocketError(path, fileErrorReason(error));
+  }
+  const state = existing.isSocket() ? await probe(path) : undefined;
+  if (state === 'stale') {
+    await unlink(path).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw new ControlSocketError(path, `cannot remove the stale socket: ${fileErrorReason(error)}`);
+    });
+    return path;
+  }
+  // Taken: the default name steps aside; a name the user gave is refused.
+  if (isDefault) return claimControlPath(path.replace(/\.sock$/, `-${process.pid}.sock`), false);
+  if (state === undefined) throw new ControlSocketError(path, 'exists and is not a socket; not removing it');
+  if (state === 'live') throw new ControlSocketError(path, 'another tessera run is listening on it');
+  throw new ControlSocketError(path, `cannot tell whether a run still uses it: ${fileErrorReason(state.error)}`);
+}
+
+export interface ControlServerOptions {
+  idleMs?: number;
+  maxClients?: number;
 }
 
 export interface ControlServer {
   path: string;
+  /** Stops listening, answers every connection still open, and removes the socket file. */
   close(): Promise<void>;
+  /** Removes the socket file now, for a process about to die of a signal. */
+  removeSocket(): void;
 }
 
-/**
- * Listens on `path`; a stale socket file left by a crashed run is replaced. When `path` is the
- * default and another run is live on it, falls back to a name with this process's id.
- */
-export async function startControlServer(system: System, path: string, isDefault: boolean): Promise<ControlServer> {
-  if (existsSync(path)) {
-    if (await socketIsLive(path)) {
-      if (!isDefault) throw new Error(`another tessera run is listening on ${path}`);
-      path = path.replace(/\.sock$/, `-${process.pid}.sock`);
-    } else {
-      unlinkSync(path);
+/** Listens on `path` (claimed by claimControlPath) and serves one request per connection. */
+export async function startControlServer(system: ControlTarget, path: string, options: ControlServerOptions = {}): Promise<ControlServer> {
+  const idleMs = options.idleMs ?? IDLE_TIMEOUT_MS;
+  const maxClients = options.maxClients ?? MAX_CLIENTS;
+  const open = new Set<Connection>();
+  const server = createServer((socket) => {
+    const connection = new Connection(socket, idleMs);
+    open.add(connection);
+    socket.once('close', () => open.delete(connection));
+    if (open.size > maxClients) connection.finish({ ok: false, kind: 'busy', error: `the control socket serves at most ${maxClients} clients at a time; try again` });
+    else connection.serve(system);
+  });
+  // Turning a client away costs a line and a descriptor for a moment; past this many connections at
+  // once (a flood), Node drops them unanswered, and the client says so.
+  server.maxConnections = 8 * maxClients;
+  await new Promise<void>((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(path, () => { server.off('error', reject); resolvePromise(); });
+  }).catch((error: unknown) => {
+    throw new ControlSocketError(path, fileErrorReason(error));
+  });
+  let removed = false;
+  const removeSocket = () => {
+    if (removed) return;
+    removed = true;
+    try { unlinkSync(path); } catch { /* already gone */ }
+  };
+  return {
+    path,
+    removeSocket,
+    close: () => {
+      const closed = new Promise<void>((resolvePromise) => server.close(() => resolvePromise()));
+      removeSocket();
+      for (const connection of open) connection.finish({ ok: false, kind: 'refused', error: 'the run ended before the request was done' }, true);
+      return closed;
+    },
+  };
+}
+
+/** One client: reading its request line, the request being handled, or answered. */
+class Connection {
+  private state: 'reading' | 'handling' | 'answered' = 'reading';
+  private buffer = '';
+
+  constructor(private readonly socket: Socket, private readonly idleMs: number) {
+    socket.setEncoding('utf8');
+    socket.on('error', () => socket.destroy());
+    socket.setTimeout(idleMs);
+    socket.on('timeout', () => {
+      // Reading: the client sent no complete request in time. Answered: it never closed its end.
+      if (this.state === 'reading') this.finish({ ok: false, kind: 'bad-request', error: `no complete request within ${idleMs / 1000} s` });
+      else socket.destroy();
+    });
+  }
+
+  serve(system: ControlTarget): void {
+    this.socket.on('data', (chunk: string) => {
+      if (this.state !== 'reading') return;
+      this.buffer += chunk;
+      const end = this.buffer.indexOf('\n');
+      if (end < 0 ? this.buffer.length > MAX_REQUEST_BYTES : end > MAX_REQUEST_BYTES) {
+        this.finish({ ok: false, kind: 'bad-request', error: `request longer than ${MAX_REQUEST_BYTES} bytes` });
+        return;
+      }
+      if (end < 0) return;
+      // A request may take long (an update waits for the new version): no idle timeout meanwhile.
+      this.state = 'handling';
+      this.socket.setTimeout(0);
+      this.socket.pause();
+      void handle(system, this.buffer.slice(0, end)).then((response) => this.finish(response));
+    });
+  }
+
+  /** Sends the one answer and ends the connection; `closing`: the server is going away. */
+  finish(response: ControlResponse, closing = false): void {
+    const socket = this.socket;
+    if (this.state !== 'answered') {
+      this.state = 'answered';
+      // Whatever else the client sends is read and ignored: unread input would make the close a reset.
+      socket.resume();
+      // The answer is one line; a client that never reads it or never closes is cut at the next timeout.
+      if (socket.writable) socket.end(JSON.stringify(response) + '\n');
+      socket.setTimeout(this.idleMs);
+    }
+    if (closing) {
+      if (socket.writableEnded && !socket.writableFinished) socket.once('finish', () => socket.destroy());
+      else socket.destroy();
     }
   }
-  const server = createServer((socket) => serve(system, socket));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(path, () => { server.off('error', reject); resolve(); });
-  });
-  return { path, close: () => closeServer(server, path) };
 }
 
-function closeServer(server: Server, path: string): Promise<void> {
-  return new Promise((resolve) => server.close(() => {
-    try { unlinkSync(path); } catch { /* already gone */ }
-    resolve();
-  }));
-}
-
-function serve(system: System, socket: Socket): void {
-  let buffer = '';
-  socket.setEncoding('utf8');
-  socket.on('error', () => socket.destroy());
-  socket.on('data', (chunk: string) => {
-    buffer += chunk;
-    if (buffer.length > MAX_REQUEST_BYTES) {
-      reply(socket, { ok: false, kind: 'bad-request', error: `request longer than ${MAX_REQUEST_BYTES} bytes` });
-      return;
-    }
-    const end = buffer.indexOf('\n');
-    if (end < 0) return;
-    const line = buffer.slice(0, end);
-    buffer = '';
-    socket.pause();
-    void handle(system, line).then((response) => reply(socket, response));
-  });
-}
-
-function reply(socket: Socket, response: ControlResponse): void {
-  socket.end(JSON.stringify(response) + '\n');
-}
-
-async function handle(system: System, line: string): Promise<ControlResponse> {
+async function handle(system: ControlTarget, line: string): Promise<ControlResponse> {
   const request = parseControlRequest(line);
   if (typeof request === 'string') return { ok: false, kind: 'bad-request', error: request };
   try {

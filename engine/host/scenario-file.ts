@@ -1,26 +1,24 @@
 // Loads a scenario file from disk: reads it and the guests it names, then validates it.
+//
+// Both the scenario and its guests are read by readGuestFileSync (guest-file.ts), the checks every
+// image goes through: regular files only, under a size cap, opened so that a FIFO cannot block.
+// Synchronous because the validator asks for guests synchronously; guest-file.ts says why that is safe.
 
-import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseScenarioText, validateScenario, type ScenarioResult, type ScenarioSource } from '../scenario/validate.js';
-import { fileErrorReason } from './guest-file.js';
+import { GuestFileError, readGuestFileSync } from './guest-file.js';
 
-/** Larger files are refused before they are read: no scenario or guest comes near these sizes. */
+/** Larger scenario files are refused before they are read: no scenario comes near this size. */
 const MAX_SCENARIO_BYTES = 16 * 1024 * 1024;
-const MAX_GUEST_BYTES = 1024 * 1024 * 1024;
-
-class UnreadableFile extends Error {
-  override readonly name = 'UnreadableFile';
-}
 
 /** The validated scenario, or every problem as one line (`scenario: …` when the file itself is unreadable). */
 export function loadScenarioFile(path: string): ScenarioResult {
   let text: string;
   try {
-    text = new TextDecoder().decode(readRegularFile(path, MAX_SCENARIO_BYTES));
+    text = new TextDecoder().decode(readGuestFileSync(path, MAX_SCENARIO_BYTES));
   } catch (error) {
-    if (!(error instanceof UnreadableFile)) throw error;
-    return { errors: [`scenario: cannot read the file: ${error.message}`] };
+    if (!(error instanceof GuestFileError)) throw error;
+    return { errors: [`scenario: cannot read the file: ${error.reason}`] };
   }
   return parseScenarioText(text, diskSource(dirname(resolve(path))));
 }
@@ -34,20 +32,13 @@ function diskSource(baseDir: string): ScenarioSource {
   return {
     baseDir,
     resolve: (base, relative) => resolve(base, relative),
-    readFile: (file) => readRegularFile(file, MAX_GUEST_BYTES),
+    readFile: (file) => {
+      try {
+        return readGuestFileSync(file);
+      } catch (error) {
+        // The validator names the guest itself: its error carries the reason alone.
+        throw error instanceof GuestFileError ? new Error(error.reason) : error;
+      }
+    },
   };
-}
-
-/** The bytes of a regular file; anything else (missing, a device, a FIFO, huge) is an UnreadableFile. */
-function readRegularFile(path: string, maxBytes: number): Uint8Array {
-  try {
-    const stat = statSync(path);
-    if (stat.isDirectory()) throw new UnreadableFile('is a directory');
-    if (!stat.isFile()) throw new UnreadableFile('not a regular file');
-    if (stat.size > maxBytes) throw new UnreadableFile(`too large (${stat.size} bytes)`);
-    return readFileSync(path);
-  } catch (error) {
-    if (error instanceof UnreadableFile) throw error;
-    throw new UnreadableFile(fileErrorReason(error));
-  }
 }

@@ -1,7 +1,10 @@
 // The monitor's engine host against the real engine: samples pushed while a scenario runs, lifecycle
 // commands, and bad requests or scenarios answered with one line while the system runs on.
 
-import { resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MonitorHost } from '../../app/host/monitor-host.js';
 import type { MonitorSample, SystemStatus } from '../../app/shared/monitor-types.js';
@@ -81,6 +84,28 @@ describe('MonitorHost', () => {
     const after = await seen.more(2);
     expect(after.vms.find((v) => v.name === 'hog')?.state).toBe('running');
     expect(host.hello().scenario?.name).toBe('monitor-demo');
+    expect(host.hello().status.state).toBe('running');
+  });
+});
+
+describe('MonitorHost updateVm', () => {
+  it('refuses an image that is not a regular file at once, with one line, and the system runs on', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'tessera-monitor-'));
+    const scenario = join(scratch, 'updatable.json');
+    writeFileSync(scenario, JSON.stringify({
+      name: 'updatable', cores: 1, memory: '8M', scheduler: { policy: 'fixed-priority' },
+      vms: [{ name: 'spin', guest: join(ROOT, 'guests/bin/spin.elf'), ram: '1M', updatable: true }],
+    }));
+    const fifo = join(scratch, 'fifo.elf');
+    execFileSync('mkfifo', [fifo]);
+    host = new MonitorHost({ root: ROOT });
+    const seen = watch(host);
+    await host.openScenario(scenario);
+    await seen.more(1);
+    expect(await host.handleMessage({ id: 1, method: 'updateVm', params: { vm: 'spin', elfPath: fifo } })).toEqual({ id: 1, ok: false, error: `cannot read ${fifo}: is a FIFO (named pipe), not a regular file` });
+    expect(await host.handleMessage({ id: 2, method: 'updateVm', params: { vm: 'spin', elfPath: '/dev/zero' } })).toEqual({ id: 2, ok: false, error: 'cannot read /dev/zero: is a character device, not a regular file' });
+    const after = await seen.more(2);
+    expect(after.vms.find((v) => v.name === 'spin')?.state).toBe('running');
     expect(host.hello().status.state).toBe('running');
   });
 });

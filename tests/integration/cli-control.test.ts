@@ -1,7 +1,7 @@
 // `tessera update|wipe|vm` against a scenario that `tessera run` is running, through its control socket.
 
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin/tessera.js');
 const scratch = mkdtempSync(join(tmpdir(), 'tessera-control-'));
 const SOCKET = join(scratch, 'control.sock');
+const REPORT = join(scratch, 'report.json');
 const guest = (name: string) => join(ROOT, `guests/bin/${name}.elf`);
 
 function tessera(...args: string[]) {
@@ -49,7 +50,7 @@ describe('tessera update, wipe and vm on a running scenario', () => {
       ],
       channels: [{ name: 'rpc', size: '4K', endpoints: [{ vm: 'caller', address: '0x90000000', irq: 32 }, { vm: 'server', address: '0x90000000', irq: 32 }] }],
     }));
-    run = spawn(process.execPath, [BIN, 'run', scenario, '--control', SOCKET], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    run = spawn(process.execPath, [BIN, 'run', scenario, '--control', SOCKET, '--json', REPORT], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     run.stdout!.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
     exit = new Promise((resolve) => run.on('exit', (code) => resolve(code)));
     // The run says where it listens once the socket is up.
@@ -86,10 +87,22 @@ describe('tessera update, wipe and vm on a running scenario', () => {
     expect(notUpdatable.code).toBe(3);
   });
 
+  it('refuses an image that is not a regular file at once, and serves the next update', () => {
+    const fifo = join(scratch, 'fifo.elf');
+    execFileSync('mkfifo', [fifo]);
+    for (const [file, what] of [[fifo, 'is a FIFO (named pipe), not a regular file'], ['/dev/zero', 'is a character device, not a regular file'], [scratch, 'is a directory']]) {
+      expect(tessera('update', 'server', file, '--control', SOCKET)).toMatchObject({ code: 3, stderr: `tessera: cannot read ${file}: ${what}\n` });
+    }
+    expect(tessera('update', 'server', 'guests/bin/ipc-sync-v2.elf', '--control', SOCKET)).toMatchObject({ code: 0, stdout: expect.stringMatching(/serving from slot a/) });
+  });
+
   it('pauses, resumes and wipes a VM while the others run on', () => {
     expect(tessera('vm', 'pause', 'spare', '--control', SOCKET)).toMatchObject({ code: 0, stdout: 'spare: pause done\n' });
     expect(tessera('vm', 'pause', 'spare', '--control', SOCKET)).toMatchObject({ code: 3, stderr: expect.stringMatching(/^tessera: cannot pause VM 'spare': it is paused\n$/) });
     expect(tessera('vm', 'resume', 'spare', '--control', SOCKET).code).toBe(0);
+    expect(tessera('vm', 'stop', 'spare', '--control', SOCKET).code).toBe(0);
+    expect(tessera('vm', 'start', 'spare', '--control', SOCKET)).toMatchObject({ code: 0, stdout: 'spare: start done\n' });
+    expect(tessera('vm', 'restart', 'spare', '--control', SOCKET).code).toBe(0);
     expect(tessera('wipe', 'spare', '--control', SOCKET)).toMatchObject({ code: 0, stdout: 'spare: wipe done\n' });
   });
 
@@ -114,9 +127,52 @@ describe('tessera update, wipe and vm on a running scenario', () => {
     expect(await exit).toBe(0);
     expect(stderr).toMatch(/server: update-switched \(now serving from slot b/);
     expect(stderr).toMatch(/server: update-rolled-back \(the new version faulted/);
-    expect(stderr).toMatch(/spare: wiped/);
+    // Every event a command caused, in order; the scenario's own start at 0 s is not repeated.
+    const spare = stderr.split('\n').filter((l) => / s: spare: /.test(l)).map((l) => l.replace(/^tessera: [\d.]+ s: spare: /, ''));
+    expect(spare).toEqual(['paused', 'resumed', 'stopped', 'started', 'restarted', 'wiped']);
+    expect(stderr).not.toMatch(/ s: (caller|server): started/);
     expect(stdout).toMatch(/^server +running /m);
     expect(stdout).toMatch(/^spare +wiped /m);
     expect(stdout).toContain('[server] ipc-sync: server version 2 ready');
+    expect(JSON.parse(readFileSync(REPORT, 'utf8')).events).toContainEqual(expect.objectContaining({ vm: 'spare', kind: 'wiped' }));
+    expect(existsSync(SOCKET)).toBe(false);
   });
+});
+
+describe('tessera run --control', () => {
+  const spinner = join(scratch, 'spinner.json');
+  writeFileSync(spinner, JSON.stringify({ name: 'spinner', cores: 1, memory: '4M', scheduler: { policy: 'fixed-priority' }, vms: [{ name: 'spin', guest: guest('spin'), ram: '1M' }] }));
+
+  it('refuses a path that is not a socket, leaving the file as it was', () => {
+    const precious = join(scratch, 'precious.txt');
+    writeFileSync(precious, 'keep me');
+    expect(tessera('run', spinner, '--control', precious)).toMatchObject({ code: 3, stdout: '', stderr: `tessera: control socket ${precious}: exists and is not a socket; not removing it\n` });
+    expect(readFileSync(precious, 'utf8')).toBe('keep me');
+  });
+
+  it('says "no such folder" for a missing folder', () => {
+    expect(tessera('run', spinner, '--control', '/nonexistent/x.sock')).toMatchObject({ code: 3, stderr: 'tessera: control socket /nonexistent/x.sock: no such folder /nonexistent\n' });
+  });
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`ends cleanly on ${signal}: the report is printed and the socket removed`, async () => {
+      const socket = join(scratch, `${signal}.sock`);
+      const child = spawn(process.execPath, [BIN, 'run', spinner, '--control', socket], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout!.setEncoding('utf8').on('data', (d: string) => { out += d; });
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      await new Promise<void>((resolve) => {
+        let err = '';
+        child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+          err += d;
+          if (err.includes(`control socket ${socket}`)) resolve();
+        });
+      });
+      expect(existsSync(socket)).toBe(true);
+      child.kill(signal);
+      expect(await exited).toBe(0);
+      expect(out).toMatch(/^spin +running /m);
+      expect(existsSync(socket)).toBe(false);
+    });
+  }
 });

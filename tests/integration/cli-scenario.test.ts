@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { addi, beq, jal, lbu, lui, sb, sw, auipc, T0, T1, T2, T3, ZERO } from '../unit/cores/rv-asm.js';
+import { buildElf } from '../unit/loader/elf-builder.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin/tessera.js');
@@ -23,6 +25,21 @@ function writeScenario(name: string, json: object): string {
 }
 
 const guest = (name: string) => join(ROOT, `guests/bin/${name}.elf`);
+
+/** A guest that writes `text` to its UART byte by byte, then ends through the test device. */
+function printingGuest(name: string, text: string): string {
+  const code = [
+    lui(T0, 0x10000), // the UART
+    auipc(T1, 0), addi(T1, T1, 48), // the text, 52 bytes in
+    lbu(T2, 0, T1), beq(T2, ZERO, 16), sb(T2, 0, T0), addi(T1, T1, 1), jal(ZERO, -16),
+    lui(T0, 0x100), lui(T3, 5), addi(T3, T3, 0x555), sw(T3, 0, T0), // test device: pass
+    jal(ZERO, 0),
+  ];
+  const data = [...code.flatMap((w) => [w & 0xff, (w >>> 8) & 0xff, (w >>> 16) & 0xff, w >>> 24]), ...Buffer.from(text, 'latin1'), 0];
+  const path = join(scratch, `${name}.elf`);
+  writeFileSync(path, buildElf({ entry: 0x8000_0000, segments: [{ paddr: 0x8000_0000, data }] }));
+  return path;
+}
 
 describe('tessera run SCENARIO.json', () => {
   it('prefixes each console line with its VM and ends with a per-VM table', () => {
@@ -75,6 +92,23 @@ describe('tessera run SCENARIO.json', () => {
     expect(check.stderr).toContain('vms[1].colour: unknown field');
   });
 
+  it('shows control characters escaped and prints a long line in marked 4 KiB pieces', () => {
+    const text = `rich: hello\r\x1b[2K[baseband] rt-timer: misses=1000\n${'A'.repeat(10_000)}\nno newline at the end`;
+    const path = writeScenario('forger', {
+      name: 'forger', cores: 1, memory: '4M', scheduler: { policy: 'fixed-priority' },
+      vms: [{ name: 'rich', guest: printingGuest('forger', text), ram: '1M' }],
+    });
+    const r = tessera('run', path);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').slice(0, 5)).toEqual([
+      '[rich] rich: hello\\r\\x1b[2K[baseband] rt-timer: misses=1000',
+      `[rich] ${'A'.repeat(4096)}\\`,
+      `[rich] ${'A'.repeat(4096)}\\`,
+      `[rich] ${'A'.repeat(1808)}`,
+      '[rich] no newline at the end',
+    ]);
+  });
+
   it('refuses ELF-only options for a scenario', () => {
     const r = tessera('run', 'scenarios/bare-two-vms.json', '--harts', '2');
     expect(r.code).toBe(2);
@@ -85,6 +119,7 @@ describe('tessera run SCENARIO.json', () => {
     const r = tessera('run', 'scenarios/bare-two-vms.json', '--json', join(scratch, 'missing-folder', 'out.json'));
     expect(r.code).toBe(3);
     expect(r.stdout).toMatch(/^bench +exited /m);
-    expect(r.stderr).toBe(`tessera: cannot write ${join(scratch, 'missing-folder', 'out.json')}: no such file\n`);
+    // Beside the VMs' lifecycle lines ('exited'), the error is one line.
+    expect(r.stderr.split('\n').filter((l) => !/^tessera: [\d.]+ s: /.test(l))).toEqual([`tessera: cannot write ${join(scratch, 'missing-folder', 'out.json')}: no such file`, '']);
   });
 });

@@ -1,7 +1,8 @@
 // The `tessera` command as a user runs it: exit codes, one-line errors, UART on stdout.
 
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,6 +62,25 @@ describe('tessera run', () => {
       const r = tessera('run', file);
       expect(r.code).toBe(3);
       expect(oneLine(r.stderr)).toMatch(/^tessera: /);
+    }
+  });
+
+  it('a FIFO, a character device, a directory or a socket is refused at once: one line, exit 3', async () => {
+    const fifo = join(scratch, 'fifo.elf');
+    execFileSync('mkfifo', [fifo]);
+    const folder = join(scratch, 'folder.elf');
+    mkdirSync(folder);
+    const socket = join(scratch, 'socket.elf');
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(socket, resolve));
+    try {
+      for (const [file, what] of [[fifo, 'is a FIFO (named pipe), not a regular file'], ['/dev/zero', 'is a character device, not a regular file'], [folder, 'is a directory'], [socket, 'is a socket, not a regular file']]) {
+        // Well before the --timeout: these files are refused, not read.
+        const r = spawnSync(process.execPath, [BIN, 'run', file, '--timeout', '30'], { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'pipe', 'pipe'] });
+        expect([r.status, r.stderr]).toEqual([3, `tessera: cannot read ${file}: ${what}\n`]);
+      }
+    } finally {
+      server.close();
     }
   });
 
