@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { LifecycleError } from '../../engine/host/system.js';
 import { loadScenarioFile } from '../../engine/host/scenario-file.js';
 import type { Scenario } from '../../engine/scenario/scenario.js';
+import { countProblems } from '../../engine/scenario/fields.js';
 import type { FileKind, HelloResult, ScenarioInfo, SystemStatus } from '../shared/monitor-types.js';
 import { parseRequest, PROTOCOL_VERSION, type PushMessage, type RequestMessage, type ResponseMessage } from '../shared/protocol.js';
 import { knownGuests, knownScenarios } from './catalog.js';
@@ -127,7 +128,7 @@ export class MonitorHost {
     if (scenario === undefined) {
       this.scenarioErrors = errors.map((e) => `${path}: ${e}`);
       this.push({ push: 'scenario', data: { scenario: this.scenario?.info ?? null, errors: this.scenarioErrors } });
-      throw new HostError(`${path}: ${errors.length === 1 ? errors[0] : `${errors.length} problems`}`, this.scenarioErrors);
+      throw new HostError(`${path}: ${errors.length === 1 ? errors[0] : `${countProblems(errors)} problems`}`, this.scenarioErrors);
     }
     await this.session?.stop();
     this.session = undefined;

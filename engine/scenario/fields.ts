@@ -64,6 +64,12 @@ export class Problems {
   }
 }
 
+/** How many problems a list from Problems.lines stands for (its last line may count the ones not shown). */
+export function countProblems(lines: readonly string[]): number {
+  const more = /^… and (\d+) more problems?$/.exec(lines.at(-1) ?? '');
+  return more === null ? lines.length : lines.length - 1 + Number(more[1]);
+}
+
 /** Longer field names are shown cut, like long values. */
 const MAX_SHOWN_KEY = 40;
 

@@ -128,7 +128,7 @@ describe('tessera update, wipe and vm on a running scenario', () => {
     expect(stderr).toMatch(/server: update-switched \(now serving from slot b/);
     expect(stderr).toMatch(/server: update-rolled-back \(the new version faulted/);
     // Every event a command caused, in order; the scenario's own start at 0 s is not repeated.
-    const spare = stderr.split('\n').filter((l) => / s: spare: /.test(l)).map((l) => l.replace(/^tessera: [\d.]+ s: spare: /, ''));
+    const spare = stderr.split('\n').filter((l) => / s: spare: /.test(l)).map((l) => l.replace(/^tessera: [\d.]+ s: spare: /, '').replace(/ \(.*\)$/, ''));
     expect(spare).toEqual(['paused', 'resumed', 'stopped', 'started', 'restarted', 'wiped']);
     expect(stderr).not.toMatch(/ s: (caller|server): started/);
     expect(stdout).toMatch(/^server +running /m);

@@ -2,6 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { findJsonSyntaxError } from '../../../engine/scenario/json-syntax.js';
+import { countProblems } from '../../../engine/scenario/fields.js';
 import { parseScenarioText } from '../../../engine/scenario/validate.js';
 import { baseScenario, SOURCE } from './fixtures.js';
 
@@ -55,5 +56,13 @@ describe('findJsonSyntaxError says what is wrong', () => {
   it('stops at absurd nesting instead of exhausting the stack', () => {
     const text = '['.repeat(100_000);
     expect(findJsonSyntaxError(text)).toEqual({ line: 1, column: 513, message: 'nested deeper than 512 levels' });
+  });
+});
+
+describe('countProblems', () => {
+  it('counts the problems a capped list stands for', () => {
+    expect(countProblems(['a: x'])).toBe(1);
+    expect(countProblems(['a: x', 'b: y', '… and 1 more problem'])).toBe(3);
+    expect(countProblems([...Array.from({ length: 20 }, (_, i) => `f${i}: unknown field`), '… and 199980 more problems'])).toBe(200_000);
   });
 });
