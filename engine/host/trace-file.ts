@@ -2,9 +2,10 @@
 // synchronous write, so the trace never piles up in memory, and finish() closes the document so
 // the file is valid JSON however the run ended.
 
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
 import { ChromeTraceStream, type ChromeTraceEntry, type ChromeTraceLifecycle, type ChromeTraceSetup } from '../metrics/chrome-trace.js';
 import { fileErrorReason } from './guest-file.js';
+import { openOutputSync } from './output-file.js';
 
 /** Text held before a write even within one poll (a burst of records). */
 const FLUSH_CHARS = 1 << 20;
@@ -30,14 +31,8 @@ export class TraceFile {
 
   /** Creates (or truncates) the file; a TraceFileError says in one line why it cannot. */
   static open(path: string, setup: ChromeTraceSetup): TraceFile {
-    let fd: number;
-    try {
-      fd = openSync(path, 'w');
-    } catch (error) {
-      // Opening for writing fails with ENOENT only when a folder on the path is missing.
-      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such folder' : fileErrorReason(error);
-      throw new TraceFileError(`cannot write trace file ${path}: ${reason}`);
-    }
+    const fd = openOutputSync(path);
+    if (typeof fd !== 'number') throw new TraceFileError(`cannot write trace file ${path}: ${fd.reason}`);
     const file = new TraceFile(path, fd, setup);
     file.flush();
     if (file.error !== undefined) throw new TraceFileError(file.error);

@@ -120,6 +120,6 @@ describe('tessera run SCENARIO.json', () => {
     expect(r.code).toBe(3);
     expect(r.stdout).toMatch(/^bench +exited /m);
     // Beside the VMs' lifecycle lines ('exited'), the error is one line.
-    expect(r.stderr.split('\n').filter((l) => !/^tessera: [\d.]+ s: /.test(l))).toEqual([`tessera: cannot write ${join(scratch, 'missing-folder', 'out.json')}: no such file`, '']);
+    expect(r.stderr.split('\n').filter((l) => !/^tessera: [\d.]+ s: /.test(l))).toEqual([`tessera: cannot write ${join(scratch, 'missing-folder', 'out.json')}: no such folder`, '']);
   });
 });
