@@ -20,13 +20,15 @@ export const ALLOWED = {
   // Scaling experiments: sweep points, their records, result files and plots (pure).
   'engine/experiment': ['engine/memory', 'engine/loader', 'engine/metrics', 'engine/scenario'],
   'engine/hypervisor': ['engine/memory', 'engine/cores', 'engine/devices', 'engine/loader', 'engine/metrics', 'engine/scenario'],
-  'engine/host': ['engine/memory', 'engine/cores', 'engine/devices', 'engine/loader', 'engine/metrics', 'engine/scenario', 'engine/hypervisor', 'engine/experiment'],
-  'engine/cli': ['engine/memory', 'engine/cores', 'engine/devices', 'engine/loader', 'engine/metrics', 'engine/scenario', 'engine/hypervisor', 'engine/experiment', 'engine/host'],
+  // The engine API's control plane without Node: lifecycle, events, snapshots, traces, updates.
+  'engine/system': ['engine/memory', 'engine/cores', 'engine/devices', 'engine/loader', 'engine/metrics', 'engine/scenario', 'engine/hypervisor'],
+  'engine/host': ['engine/memory', 'engine/cores', 'engine/devices', 'engine/loader', 'engine/metrics', 'engine/scenario', 'engine/hypervisor', 'engine/experiment', 'engine/system'],
+  'engine/cli': ['engine/memory', 'engine/cores', 'engine/devices', 'engine/loader', 'engine/metrics', 'engine/scenario', 'engine/hypervisor', 'engine/experiment', 'engine/system', 'engine/host'],
   'app/shared': [],
   'app/renderer': ['app/shared'],
   'app/preload': ['app/shared'],
   // The monitor's engine host: the one app folder that drives the engine.
-  'app/host': ['app/shared', 'engine/host', 'engine/scenario', 'engine/metrics', 'engine/hypervisor'],
+  'app/host': ['app/shared', 'engine/host', 'engine/system', 'engine/scenario', 'engine/metrics', 'engine/hypervisor'],
   'app/main': ['app/shared', 'app/host'],
   'app/web': ['app/shared', 'app/host'],
   'app/launch': [],

@@ -1,7 +1,7 @@
 // Turns the engine's snapshot into the monitor's sample. Typed field by field, so a change of the
 // engine's snapshot that the page's wire types do not follow fails to compile here.
 
-import type { ChannelSnapshot } from '../../engine/host/channel-metrics.js';
+import type { ChannelSnapshot } from '../../engine/system/channel-metrics.js';
 import type { SystemSnapshot } from '../../engine/host/system.js';
 import type { ChannelFlowSample, ChannelSample, MonitorEvent, MonitorSample, RunSpan } from '../shared/monitor-types.js';
 

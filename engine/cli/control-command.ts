@@ -3,7 +3,7 @@
 
 import { absolutePath, ControlAnswerError, controlFolder, findRunningSystem, sendControlRequest } from '../host/control-client.js';
 import { fileErrorReason } from '../host/guest-file.js';
-import { LIFECYCLE_COMMANDS, type ControlRequest, type ControlResponse } from '../host/control-protocol.js';
+import { LIFECYCLE_COMMANDS, type ControlRequest, type ControlResponse } from '../system/control-protocol.js';
 import { parseArgs, UsageError } from './args.js';
 import { EXIT_BAD_INPUT, EXIT_NO_SYSTEM } from './exit-codes.js';
 import type { CommandIo } from './run-command.js';

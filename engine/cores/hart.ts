@@ -4,6 +4,7 @@ import type { AccessSize } from '../memory/mmio-device.js';
 import { PAGE_DECODED, PAGE_RESERVED, PAGE_WATCHED } from '../memory/page-flags.js';
 import { PAGE_SHIFT } from '../memory/memory-map.js';
 import { CSR_ILLEGAL, readCsr, writeCsr } from './csr.js';
+import { ContextNumber as N, ContextWord as W } from './hart-context.js';
 import { decode16, decode32, isWide } from './decode.js';
 import type { HartMemory } from './hart-memory.js';
 import { Op } from './op.js';
@@ -32,17 +33,6 @@ const EMPTY_FLAGS = new Uint8Array(1);
 
 /** Interrupt priority order of the privileged spec: MEI, MSI, MTI, SEI, SSI, STI. */
 const INTERRUPT_PRIORITY = [11, 3, 7, 9, 1, 5];
-
-/** Int32 words and float64 numbers of a saved hart context (see saveContext). */
-export const CONTEXT_WORDS = 84;
-export const CONTEXT_NUMBERS = 8;
-/** Word offsets inside a saved context that schedulers read without loading it. */
-export const CONTEXT_MIE = 35;
-export const CONTEXT_MIP_SOFT = 36;
-export const CONTEXT_CYCLES = 0; // in the numbers
-export const CONTEXT_WAITING = 53;
-/** The hart's code epoch (see Hart.codeEpoch). */
-export const CONTEXT_CODE_EPOCH = 55;
 
 /** Why a hart stopped for good. */
 export interface TrapLoop {
@@ -195,22 +185,30 @@ export class Hart {
 
   /** Saves the architectural state into shared memory so another core can continue this hart. */
   saveContext(words: Int32Array, numbers: Float64Array): void {
-    words.set(this.x.subarray(0, 32), 0);
-    const csrs = [this.pc, this.priv, this.mstatus, this.mie, this.mipSoft, this.medeleg, this.mideleg, this.mtvec,
-      this.stvec, this.mepc, this.sepc, this.mcause, this.scause, this.mtval, this.stval, this.mscratch, this.sscratch,
-      this.mcounteren, this.scounteren, this.mcountinhibit, this.satp, this.waiting ? 1 : 0, this.trapLoop ? 1 : 0];
-    words.set(csrs, 32);
-    words[CONTEXT_CODE_EPOCH] = this.codeEpoch;
-    words.set(this.pmpcfg, 64);
-    words.set(this.pmpaddr, 68);
-    numbers[0] = this.cycles;
-    numbers[1] = this.instret;
-    numbers[2] = this.cycleAdjust;
-    numbers[3] = this.instretAdjust;
-    numbers[4] = 0; // unused
-    numbers[5] = this.accessFaults;
-    numbers[6] = this.cycleFrozen;
-    numbers[7] = this.instretFrozen;
+    words.set(this.x.subarray(0, 32), W.X0);
+    words[W.Pc] = this.pc; words[W.Priv] = this.priv; words[W.Mstatus] = this.mstatus; words[W.Mie] = this.mie;
+    words[W.MipSoft] = this.mipSoft; words[W.Medeleg] = this.medeleg; words[W.Mideleg] = this.mideleg;
+    words[W.Mtvec] = this.mtvec; words[W.Stvec] = this.stvec; words[W.Mepc] = this.mepc; words[W.Sepc] = this.sepc;
+    words[W.Mcause] = this.mcause; words[W.Scause] = this.scause; words[W.Mtval] = this.mtval; words[W.Stval] = this.stval;
+    words[W.Mscratch] = this.mscratch; words[W.Sscratch] = this.sscratch; words[W.Mcounteren] = this.mcounteren;
+    words[W.Scounteren] = this.scounteren; words[W.Mcountinhibit] = this.mcountinhibit; words[W.Satp] = this.satp;
+    words[W.Waiting] = this.waiting ? 1 : 0;
+    words[W.CodeEpoch] = this.codeEpoch;
+    const loop = this.trapLoop;
+    words[W.TrapLooped] = loop ? 1 : 0;
+    if (loop) {
+      words[W.TrapFirstCause] = loop.first.mcause; words[W.TrapFirstTval] = loop.first.mtval; words[W.TrapFirstPc] = loop.first.pc;
+      words[W.TrapLastCause] = loop.mcause; words[W.TrapLastTval] = loop.mtval; words[W.TrapLastPc] = loop.pc;
+    }
+    words.set(this.pmpcfg, W.Pmpcfg0);
+    words.set(this.pmpaddr, W.Pmpaddr0);
+    numbers[N.Cycles] = this.cycles;
+    numbers[N.Instret] = this.instret;
+    numbers[N.CycleAdjust] = this.cycleAdjust;
+    numbers[N.InstretAdjust] = this.instretAdjust;
+    numbers[N.AccessFaults] = this.accessFaults;
+    numbers[N.CycleFrozen] = this.cycleFrozen;
+    numbers[N.InstretFrozen] = this.instretFrozen;
   }
 
   /**
@@ -218,30 +216,32 @@ export class Hart {
    * instructions survive only if the saved hart changed no code since this copy last ran.
    */
   loadContext(words: Int32Array, numbers: Float64Array): void {
-    const epoch = words[CONTEXT_CODE_EPOCH];
+    const epoch = words[W.CodeEpoch];
     if (epoch !== this.codeEpoch) {
       this.flushDecodeCache();
       this.codeEpoch = epoch;
     }
-    this.x.set(words.subarray(0, 32), 0);
-    let i = 32;
-    this.pc = words[i++]; this.priv = words[i++]; this.mstatus = words[i++]; this.mie = words[i++];
-    this.mipSoft = words[i++]; this.medeleg = words[i++]; this.mideleg = words[i++]; this.mtvec = words[i++];
-    this.stvec = words[i++]; this.mepc = words[i++]; this.sepc = words[i++]; this.mcause = words[i++];
-    this.scause = words[i++]; this.mtval = words[i++]; this.stval = words[i++]; this.mscratch = words[i++];
-    this.sscratch = words[i++]; this.mcounteren = words[i++]; this.scounteren = words[i++];
-    this.mcountinhibit = words[i++]; this.satp = words[i++]; this.waiting = words[i++] !== 0;
-    const looped = words[i++] !== 0;
-    if (!looped) this.trapLoop = undefined;
-    this.pmpcfg.set(words.subarray(64, 68));
-    this.pmpaddr.set(words.subarray(68, 84));
-    this.cycles = numbers[0];
-    this.instret = numbers[1];
-    this.cycleAdjust = numbers[2];
-    this.instretAdjust = numbers[3];
-    this.accessFaults = numbers[5];
-    this.cycleFrozen = numbers[6];
-    this.instretFrozen = numbers[7];
+    this.x.set(words.subarray(W.X0, W.X0 + 32), 0);
+    this.pc = words[W.Pc]; this.priv = words[W.Priv]; this.mstatus = words[W.Mstatus]; this.mie = words[W.Mie];
+    this.mipSoft = words[W.MipSoft]; this.medeleg = words[W.Medeleg]; this.mideleg = words[W.Mideleg];
+    this.mtvec = words[W.Mtvec]; this.stvec = words[W.Stvec]; this.mepc = words[W.Mepc]; this.sepc = words[W.Sepc];
+    this.mcause = words[W.Mcause]; this.scause = words[W.Scause]; this.mtval = words[W.Mtval]; this.stval = words[W.Stval];
+    this.mscratch = words[W.Mscratch]; this.sscratch = words[W.Sscratch]; this.mcounteren = words[W.Mcounteren];
+    this.scounteren = words[W.Scounteren]; this.mcountinhibit = words[W.Mcountinhibit]; this.satp = words[W.Satp];
+    this.waiting = words[W.Waiting] !== 0;
+    this.trapLoop = words[W.TrapLooped] === 0 ? undefined : {
+      mcause: words[W.TrapLastCause], mtval: words[W.TrapLastTval], pc: words[W.TrapLastPc],
+      first: { mcause: words[W.TrapFirstCause], mtval: words[W.TrapFirstTval], pc: words[W.TrapFirstPc] },
+    };
+    this.pmpcfg.set(words.subarray(W.Pmpcfg0, W.Pmpcfg0 + 4));
+    this.pmpaddr.set(words.subarray(W.Pmpaddr0, W.Pmpaddr0 + 16));
+    this.cycles = numbers[N.Cycles];
+    this.instret = numbers[N.Instret];
+    this.cycleAdjust = numbers[N.CycleAdjust];
+    this.instretAdjust = numbers[N.InstretAdjust];
+    this.accessFaults = numbers[N.AccessFaults];
+    this.cycleFrozen = numbers[N.CycleFrozen];
+    this.instretFrozen = numbers[N.InstretFrozen];
     this.reservedAddr = -1;
     this.trapStreak = 0;
     this.lastTrapRetired = -1;

@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { asControlResponse, MAX_RESPONSE_BYTES, type ControlRequest, type ControlResponse } from './control-protocol.js';
+import { asControlResponse, MAX_RESPONSE_BYTES, type ControlRequest, type ControlResponse } from '../system/control-protocol.js';
 import { socketIsLive } from './control-server.js';
 
 /** Where runs put their default control sockets. */

@@ -9,9 +9,9 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileErrorReason, GuestFileError } from './guest-file.js';
-import { UpdateError } from './over-the-air.js';
+import { UpdateError } from '../system/over-the-air.js';
 import { LifecycleError, type System } from './system.js';
-import { MAX_REQUEST_BYTES, parseControlRequest, type ControlResponse } from './control-protocol.js';
+import { MAX_REQUEST_BYTES, parseControlRequest, type ControlResponse } from '../system/control-protocol.js';
 
 /** How long a connection may take to send its request line. */
 export const IDLE_TIMEOUT_MS = 5000;

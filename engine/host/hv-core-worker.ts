@@ -2,6 +2,7 @@
 
 import { parentPort } from 'node:worker_threads';
 import { expose } from 'comlink';
+import { peekCsr, snapshotOf, type HartSnapshot } from '../cores/hart-snapshot.js';
 import { CoreRunner, type CoreEnd } from '../hypervisor/core-runner.js';
 import { runCoreThread } from '../hypervisor/core-thread.js';
 import type { VmBootImage } from '../hypervisor/layout.js';
@@ -30,6 +31,29 @@ export class HvCoreWorker {
   run(): CoreEnd[] {
     if (this.tables === undefined) throw new Error('hv core worker: init() was not called');
     return runCoreThread(this.thread, this.runners, this.tables, () => performance.now());
+  }
+
+  /** While the system is suspended: steps vCPU `vcpu` on `core` (one of this thread's) and reports it. */
+  step(core: number, vcpu: number, count: number): HartSnapshot {
+    const runner = this.runner(core);
+    runner.step(vcpu, count);
+    return snapshotOf(runner.inspect(vcpu));
+  }
+
+  /** While the system is suspended: a vCPU's registers. */
+  snapshot(core: number, vcpu: number): HartSnapshot {
+    return snapshotOf(this.runner(core).inspect(vcpu));
+  }
+
+  /** While the system is suspended: one of a vCPU's CSRs, read with machine privilege; undefined if none. */
+  csr(core: number, vcpu: number, csr: number): number | undefined {
+    return peekCsr(this.runner(core).inspect(vcpu), csr);
+  }
+
+  private runner(core: number): CoreRunner {
+    const runner = this.runners.find((r) => r.core === core);
+    if (runner === undefined) throw new Error(`hv core worker: core ${core} is not on thread ${this.thread}`);
+    return runner;
   }
 }
 

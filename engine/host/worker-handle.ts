@@ -13,11 +13,11 @@ export interface WorkerHandle<T> {
 }
 
 /**
- * Starts worker `name`. `onDeath` gets one line (`LABEL worker crashed: …` or `… exited
+ * Starts a core worker thread. `onDeath` gets one line (`LABEL worker crashed: …` or `… exited
  * unexpectedly (code N)`) unless `expected()` says the exit was asked for.
  */
-export function startWorkerHandle<T>(name: 'core-worker' | 'hv-core-worker', label: string, onDeath: (message: string) => void, expected: () => boolean): WorkerHandle<T> {
-  const worker = startWorker(name);
+export function startWorkerHandle<T>(label: string, onDeath: (message: string) => void, expected: () => boolean): WorkerHandle<T> {
+  const worker = startWorker();
   const death = new Promise<never>((_, reject) => {
     worker.once('error', (error) => {
       const message = `${label} worker crashed: ${error.message}`;

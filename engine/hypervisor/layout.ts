@@ -1,6 +1,6 @@
 // Turns a validated scenario into the plain-data system layout the cores run, and each VM's device tree.
 
-import { buildDeviceTree } from '../loader/device-tree.js';
+import { buildDeviceTree, fdtLoadAddress } from '../loader/device-tree.js';
 import { RAM_BASE } from '../memory/memory-map.js';
 import type { ElfImage } from '../loader/elf.js';
 import type { Scenario } from '../scenario/scenario.js';
@@ -51,6 +51,8 @@ export function planSystem(scenario: Scenario): SystemPlan {
       entry: vm.image.entry,
       // The last page(s) of the VM's RAM, so a small VM's program and stack never meet the tree.
       onFault: { policy: vm.onFault.policy, limit: vm.onFault.limit, resetInterval: Math.ceil(scenario.timing.frequency / vm.onFault.resetsPerSecond) },
+      hypervisor: true,
+      tohost: tohostOf(vm.image),
       fdtAddress: RAM_BASE + vm.ramBytes - Math.ceil(tree.length / 4096) * 4096,
     };
     firstVcpu += vm.vcpus;
@@ -69,6 +71,7 @@ export function planSystem(scenario: Scenario): SystemPlan {
       quantum: scenario.timing.quantum,
       frequency: scenario.timing.frequency,
       policy: s.policy,
+      instructionLimit: Infinity,
       preemptionBound: s.policy === 'fixed-priority' ? s.preemptionBound : scenario.timing.quantum,
       switchCost: s.switchCost,
       majorFrame: s.policy === 'time-partitioned' ? s.majorFrame : 0,
@@ -84,6 +87,78 @@ export function planSystem(scenario: Scenario): SystemPlan {
         endpoints: c.endpoints.map((e) => ({ vm: e.vmIndex, address: e.address, writable: e.writable, irq: e.irq })),
         ringProducer: c.ringProducer ?? -1,
       })),
+    },
+  };
+}
+
+/** The HTIF tohost word of an ELF that defines one (test suites written for Spike), or -1. */
+function tohostOf(image: ElfImage): number {
+  return image.symbols.get('tohost')?.value ?? -1;
+}
+
+export interface BareMachineOptions {
+  harts: number;
+  ramBytes: number;
+  /** Instructions per slice between checks of signals and interrupt lines. */
+  quantum: number;
+  /** Stop when a hart has retired this many instructions (Infinity: never). */
+  instructionLimit: number;
+}
+
+/** Virtual cycles per second of the modelled cores. */
+const FREQUENCY = 100_000_000;
+/** The bare machine's instructions per slice unless told otherwise (a scenario's default quantum too). */
+export const DEFAULT_QUANTUM = 10_000;
+
+/**
+ * The bare machine as a system of one VM, like QEMU's virt board with `-bios none`: the VM owns all
+ * of memory (identity-mapped at RAM_BASE) and every hart (hart i on core i, entered in M-mode), sees
+ * no hypervisor device, ends the run with its own exit code, and pays nothing for a world switch.
+ */
+export function planBareMachine(image: ElfImage, options: BareMachineOptions): SystemPlan {
+  const { harts, ramBytes } = options;
+  const cores = Array.from({ length: harts }, (_, c) => c);
+  const tree = buildDeviceTree({ harts, ramBase: RAM_BASE, ramBytes, isa: 'rv32imac_zicsr_zifencei', timebaseHz: 10_000_000 });
+  const vm = {
+    name: 'machine',
+    logical: 0,
+    twin: -1,
+    physicalBase: 0,
+    ramBytes,
+    vcpus: harts,
+    firstVcpu: 0,
+    priority: 0,
+    budget: 0,
+    period: 0,
+    affinity: cores,
+    placement: cores,
+    watchdog: 0,
+    entry: image.entry,
+    fdtAddress: fdtLoadAddress(RAM_BASE, ramBytes, tree.length),
+    // A guest may reset the board as often as it likes: each reset costs it the reload.
+    onFault: { policy: 'halt' as const, limit: 0, resetInterval: 0 },
+    hypervisor: false,
+    tohost: tohostOf(image),
+  };
+  return {
+    boot: [{ image, deviceTree: tree }],
+    layout: {
+      cores: harts,
+      threadOf: cores,
+      spin: true,
+      syncGroup: syncGroups(harts, [vm], []),
+      memoryBytes: ramBytes,
+      mode: 'virtual',
+      quantum: options.quantum,
+      frequency: FREQUENCY,
+      policy: 'partitioned',
+      instructionLimit: options.instructionLimit,
+      preemptionBound: options.quantum,
+      switchCost: 0,
+      majorFrame: 0,
+      windows: [],
+      vms: [vm],
+      channels: [],
     },
   };
 }

@@ -1,8 +1,9 @@
 // Puts a VM's partition and vCPUs into their boot state, or zeroes the partition (wipe).
 
-import { CONTEXT_CYCLES, CONTEXT_NUMBERS, CONTEXT_WORDS } from '../cores/hart.js';
+import { CONTEXT_NUMBERS, CONTEXT_WORDS, ContextNumber, ContextWord } from '../cores/hart-context.js';
 import { Privilege } from '../cores/trap-cause.js';
 import { loadElf, type ElfImage } from '../loader/elf.js';
+import { watchTohost } from './htif.js';
 import { PAGE_SHIFT, RAM_BASE } from '../memory/memory-map.js';
 import {
   VCPU_BUDGET_LEFT, VCPU_EXT_FLOW_SEQ, VCPU_EXT_SINCE, VCPU_HV_STATUS, VCPU_LAST_RUN, VCPU_MSIP_SINCE, VCPU_PERIOD_START, VM_EXIT_CODE, VM_GENERATION, VM_READY,
@@ -39,12 +40,14 @@ export function bootCycles(ramBytes: number, image: ElfImage, deviceTree: Uint8A
 /**
  * Zeroes the partition, loads the ELF and the device tree, and resets every vCPU to the entry point;
  * its vCPUs start running at `now` (the time the boot ends: callers add bootCycles after power-on).
+ * `zeroed`: the partition is known to hold only zeros (fresh memory at power-on), so it is not cleared again.
  */
-export function bootPartition(tables: SystemTables, vm: number, image: ElfImage, deviceTree: Uint8Array, now: number): void {
+export function bootPartition(tables: SystemTables, vm: number, image: ElfImage, deviceTree: Uint8Array, now: number, { zeroed = false } = {}): void {
   const layout = tables.layout.vms[vm];
   const ram = partitionBytes(tables, vm);
-  ram.fill(0);
+  if (!zeroed) ram.fill(0);
   clearPageFlags(tables, vm);
+  watchTohost(tables, vm);
   loadElf(image, ram, RAM_BASE);
   ram.set(deviceTree, layout.fdtAddress - RAM_BASE);
   tables.addVmInt(vm, VM_GENERATION, 1);
@@ -62,11 +65,11 @@ export function bootPartition(tables: SystemTables, vm: number, image: ElfImage,
     const numbers = tables.contextNumbersOf(vcpu);
     words.fill(0, 0, CONTEXT_WORDS);
     numbers.fill(0, 0, CONTEXT_NUMBERS);
-    words[10] = local; // a0 = mhartid
-    words[11] = layout.fdtAddress; // a1 = the device tree
-    words[32] = image.entry; // pc
-    words[33] = Privilege.Machine;
-    numbers[CONTEXT_CYCLES] = now; // the vCPU's clock starts at the system's time
+    words[ContextWord.X0 + 10] = local; // a0 = mhartid
+    words[ContextWord.X0 + 11] = layout.fdtAddress; // a1 = the device tree
+    words[ContextWord.Pc] = image.entry;
+    words[ContextWord.Priv] = Privilege.Machine;
+    numbers[ContextNumber.Cycles] = now; // the vCPU's clock starts at the system's time
     tables.bumpVersion(vcpu);
     tables.setVcpuNum(vcpu, VCPU_BUDGET_LEFT, layout.budget);
     tables.setVcpuNum(vcpu, VCPU_PERIOD_START, now);

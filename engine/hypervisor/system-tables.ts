@@ -1,6 +1,6 @@
 // Hypervisor state shared by the host and every core worker, in buffers no guest can map.
 
-import { CONTEXT_NUMBERS, CONTEXT_WORDS } from '../cores/hart.js';
+import { CONTEXT_NUMBERS, CONTEXT_WORDS } from '../cores/hart-context.js';
 import { ClintState } from '../devices/clint.js';
 import { PlicState } from '../devices/plic.js';
 import { UartState, type UartBuffers } from '../devices/uart16550.js';
@@ -26,6 +26,8 @@ export interface SystemLayout {
   quantum: number;
   frequency: number;
   policy: 'partitioned' | 'fixed-priority' | 'time-partitioned';
+  /** Stop the system when any vCPU has retired this many instructions (Infinity: never). */
+  instructionLimit: number;
   preemptionBound: number;
   switchCost: number;
   majorFrame: number;
@@ -69,6 +71,14 @@ export interface VmLayout {
   fdtAddress: number;
   /** `resetInterval`: cycles a guest reset must follow the previous one by, or it counts as a fault. */
   onFault: { policy: 'halt' | 'restart'; limit: number; resetInterval: number };
+  /**
+   * A VM under the hypervisor: it sees the hypervisor-services and doorbell devices, and a non-zero
+   * exit code from its test device is a fault. Off for the bare machine (QEMU virt's map; the
+   * exit code is the guest's verdict).
+   */
+  hypervisor: boolean;
+  /** Guest-physical address of the HTIF tohost word (an ELF that defines `tohost`), or -1. */
+  tohost: number;
 }
 
 export const enum SystemCommand {
@@ -88,6 +98,7 @@ export const VM_GENERATION = 5; // bumped when the host rewrites the partition (
 export const VM_IMAGE_VERSION = 6; // bumped by an update: the cores' boot image for the VM is stale
 export const VM_ON_TRIAL = 7; // 1 while the VM is a new version under update: a fault halts it (the update rolls back)
 export const VM_RESTART_PENDING = 8; // restarts decided but not done yet: the VM has not ended, whatever its state says
+export const VM_EXIT_VCPU = 9; // the vCPU (within the VM) that ended it through its test device or HTIF
 // Per-VM numbers.
 const VM_NUMS = 4;
 export const VM_WATCHDOG_DEADLINE = 0;
@@ -143,6 +154,14 @@ const THREAD_ASLEEP = 1; // 1 while the thread sleeps in Atomics.wait
 const SYSTEM_INTS = 4;
 export const SYSTEM_COMMAND = 0;
 export const SYSTEM_RELEASE = 1; // bumped (and notified) whenever a core releases a vCPU
+export const SYSTEM_END = 2; // why a core stopped the system (SystemEnd), 0 = it did not
+export const SYSTEM_END_VCPU = 3; // the vCPU that made it stop
+
+export const enum SystemEnd {
+  None = 0,
+  /** A vCPU retired layout.instructionLimit instructions. */
+  InstructionLimit = 1,
+}
 
 export interface SystemBuffers {
   physical: SharedArrayBuffer;
@@ -450,6 +469,13 @@ export class SystemTables {
   setCommand(command: SystemCommand): void {
     Atomics.store(this.system, SYSTEM_COMMAND, command);
     this.wakeAllCores();
+  }
+
+  /** A core stops the whole system for a reason of its own (the first reason given wins). */
+  endSystem(end: SystemEnd, vcpu: number): void {
+    if (Atomics.compareExchange(this.system, SYSTEM_END, SystemEnd.None, end) !== SystemEnd.None) return;
+    Atomics.store(this.system, SYSTEM_END_VCPU, vcpu);
+    this.setCommand(SystemCommand.Stop);
   }
 
   /** The latest virtual time any core has reached. */

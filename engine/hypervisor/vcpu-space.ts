@@ -7,15 +7,18 @@ import { HvServices } from '../devices/hv-services.js';
 import { Plic } from '../devices/plic.js';
 import { SifiveTest } from '../devices/sifive-test.js';
 import { Uart16550 } from '../devices/uart16550.js';
-import { Bus } from '../memory/bus.js';
+import { uartDrivingPlic } from '../devices/uart-line.js';
+import { Bus, type BusMapping } from '../memory/bus.js';
 import { CLINT_BASE, CLINT_SIZE, DOORBELL_BASE, DOORBELL_SIZE, HV_SERVICES_BASE, HV_SERVICES_SIZE, PLIC_BASE, PLIC_SIZE, RAM_BASE, TEST_DEVICE_BASE, TEST_DEVICE_SIZE, UART_BASE, UART_SIZE } from '../memory/memory-map.js';
+import { watchesStore } from './htif.js';
 import { ReservationTable } from '../memory/reservation-table.js';
 import { IpcStatus, type IpcOp } from './sync-ipc.js';
 import { VCPU_HV_STATUS, type SystemTables } from './system-tables.js';
 
 /** What a core does when a vCPU's devices ask for the hypervisor. */
 export interface VcpuEvents {
-  exit(vm: number, code: number): void;
+  /** The guest ended through its test device or HTIF, with an exit code. */
+  exit(vcpu: number, code: number): void;
   reset(vm: number): void;
   kick(vm: number): void;
   ready(vm: number, code: number): void;
@@ -33,6 +36,8 @@ export interface VcpuEvents {
 /**
  * Builds the hart for vCPU `vcpu` (system-wide index). Every guest access goes through this map:
  * RAM is the VM's partition only, and anything else the bus does not decode is an access fault.
+ * A VM under the hypervisor also sees the hypervisor-services and doorbell devices; the bare
+ * machine (layout.hypervisor false) sees QEMU virt's map only.
  */
 export function buildVcpu(tables: SystemTables, vcpu: number, events: VcpuEvents): Hart {
   const vmIndex = tables.vmOf[vcpu];
@@ -41,7 +46,7 @@ export function buildVcpu(tables: SystemTables, vcpu: number, events: VcpuEvents
   const clintState = tables.clints[vmIndex];
   let hart: Hart | undefined;
   const clint = new Clint(clintState, () => hart!.liveTime(), (target) => events.poke(vm.firstVcpu + target));
-  const test = new SifiveTest({ onExit: (code) => events.exit(vmIndex, code), onReset: () => events.reset(vmIndex) });
+  const test = new SifiveTest({ onExit: (code) => events.exit(vcpu, code), onReset: () => events.reset(vmIndex) });
   const uartState = tables.uarts[vmIndex];
   const ends = channelEnds(tables, vmIndex);
   const ipc = tables.ipc;
@@ -75,14 +80,18 @@ export function buildVcpu(tables: SystemTables, vcpu: number, events: VcpuEvents
     received: () => tables.doorbells[channel.index * 2 + peer.index],
     sentAt: (cycleLow) => events.sentAt(channel.index * 2 + peer.index, cycleLow),
   })));
+  const hypervisorDevices: BusMapping[] = vm.hypervisor ? [
+    { base: HV_SERVICES_BASE, size: HV_SERVICES_SIZE, device: services },
+    { base: DOORBELL_BASE, size: DOORBELL_SIZE, device: doorbells },
+  ] : [];
   const bus = new Bus([
     { base: TEST_DEVICE_BASE, size: TEST_DEVICE_SIZE, device: test },
     { base: CLINT_BASE, size: CLINT_SIZE, device: clint },
-    { base: HV_SERVICES_BASE, size: HV_SERVICES_SIZE, device: services },
-    { base: DOORBELL_BASE, size: DOORBELL_SIZE, device: doorbells },
+    ...hypervisorDevices,
     { base: PLIC_BASE, size: PLIC_SIZE, device: plic },
-    { base: UART_BASE, size: UART_SIZE, device: new Uart16550(uartState) },
+    { base: UART_BASE, size: UART_SIZE, device: uartDrivingPlic(new Uart16550(uartState), plic) },
   ]);
+  const watched = watchesStore(tables, vmIndex, (code) => events.exit(vcpu, code));
   hart = new Hart(local, {
     physical: tables.buffers.physical,
     ramPhysOffset: vm.physicalBase,
@@ -93,7 +102,7 @@ export function buildVcpu(tables: SystemTables, vcpu: number, events: VcpuEvents
     bus,
     windows: ends.map(({ channel, end }) => ({ base: end.address, size: channel.size, physOffset: channel.physicalBase, writable: end.writable })),
     timebase: clintState,
-    onWatchedStore: () => false,
+    onWatchedStore: watched,
   });
   return hart;
 }

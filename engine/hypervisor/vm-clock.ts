@@ -1,11 +1,11 @@
 // A paused VM's own time stands still: its timers (mtime) and its watchdog resume where they stopped.
 
-import { CONTEXT_CYCLES } from '../cores/hart.js';
+import { ContextNumber } from '../cores/hart-context.js';
 import { VM_PAUSED_AT, VM_WATCHDOG_DEADLINE, type SystemTables } from './system-tables.js';
 
 /** Records when the VM stopped running: the latest clock among its vCPUs (call once none runs). */
 export function notePaused(tables: SystemTables, vm: number): void {
-  tables.setVmNum(vm, VM_PAUSED_AT, Math.max(...vcpusOf(tables, vm).map((v) => tables.contextNumber(v, CONTEXT_CYCLES))));
+  tables.setVmNum(vm, VM_PAUSED_AT, Math.max(...vcpusOf(tables, vm).map((v) => tables.contextNumber(v, ContextNumber.Cycles))));
 }
 
 /**
@@ -17,8 +17,8 @@ export function resumeClock(tables: SystemTables, vm: number, resumeAt: number):
   const frozen = Math.max(0, resumeAt - tables.vmNum(vm, VM_PAUSED_AT));
   for (const vcpu of vcpusOf(tables, vm)) {
     const numbers = tables.contextNumbersOf(vcpu);
-    if (numbers[CONTEXT_CYCLES] < resumeAt) {
-      numbers[CONTEXT_CYCLES] = resumeAt;
+    if (numbers[ContextNumber.Cycles] < resumeAt) {
+      numbers[ContextNumber.Cycles] = resumeAt;
       tables.bumpVersion(vcpu); // a core holding the old context reloads it
     }
   }

@@ -1,7 +1,7 @@
 // Samples from engine snapshots: channels keep their endpoints, doorbells and both flows, copied.
 
 import { describe, expect, it } from 'vitest';
-import type { ChannelSnapshot } from '../../engine/host/channel-metrics.js';
+import type { ChannelSnapshot } from '../../engine/system/channel-metrics.js';
 import { channelSample } from '../../app/host/sample-builder.js';
 
 const latency = { count: 1, min: 7, avg: 7, max: 7, p50: 7, p99: 7, p999: 7, buckets: [[7, 1]] as [number, number][] };

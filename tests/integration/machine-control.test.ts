@@ -65,7 +65,7 @@ describe('machine control through comlink and shared control words', () => {
     try {
       const running = machine.run();
       // Kill a worker from outside, as a crash of its thread would.
-      void (machine as unknown as { cores: { worker: Worker }[] }).cores[1].worker.terminate();
+      void (machine as unknown as { system: { cores: { worker: Worker }[] } }).system.cores[1].worker.terminate();
       const exit = await running;
       expect(exit).toMatchObject({ kind: 'crash', hart: 1, message: expect.stringMatching(/^hart 1: core worker exited unexpectedly/) });
     } finally {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LifecycleError, type System } from '../../../engine/host/system.js';
-import { UpdateError } from '../../../engine/host/over-the-air.js';
+import { UpdateError } from '../../../engine/system/over-the-air.js';
 import { guest, runScenario, scenario } from './run-scenario.js';
 
 const service = (cores: number) => scenario({

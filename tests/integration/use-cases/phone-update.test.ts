@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { UpdateReport } from '../../../engine/host/over-the-air.js';
+import type { UpdateReport } from '../../../engine/system/over-the-air.js';
 import { runScenario } from '../hypervisor/run-scenario.js';
 import { basebandReports, scenarioFile, SECOND, until, vmOf } from './use-case.js';
 

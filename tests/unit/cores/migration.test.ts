@@ -2,7 +2,7 @@
 // the saved context alone must tell a copy that its decoded instructions are stale.
 
 import { describe, expect, it } from 'vitest';
-import { CONTEXT_NUMBERS, CONTEXT_WORDS } from '../../../engine/cores/hart.js';
+import { CONTEXT_NUMBERS, CONTEXT_WORDS } from '../../../engine/cores/hart-context.js';
 import { A0, A1, addi, fence_i, jalr, RA, sw, ZERO } from './rv-asm.js';
 import { RAM_BASE, TestHart } from './test-hart.js';
 
@@ -61,5 +61,20 @@ describe('a hart copy on another core', () => {
     coreA.hart.pc = RAM_BASE;
     coreA.runUntil(RAM_BASE + 4);
     expect(coreA.get(A0)).toBe(1);
+  });
+});
+
+describe('the saved context', () => {
+  it('carries a trap loop and its first and last trap to the copy that loads it', () => {
+    const { coreA, coreB, migrate } = twoCores();
+    // mtvec points at an illegal instruction: the first trap's handler traps again, forever.
+    coreA.load([0, 0], RAM_BASE);
+    coreA.hart.mtvec = RAM_BASE + 2;
+    coreA.run(100);
+    const loop = coreA.hart.trapLoop;
+    expect(loop).toBeDefined();
+    migrate(coreA, coreB);
+    expect(coreB.hart.trapLoop).toEqual(loop);
+    expect(coreB.run(10)).toBe(0); // a looped hart never runs again
   });
 });

@@ -3,15 +3,15 @@
 // into the bare machine's harts (MEIP, SEIP) and the UART (source 10).
 
 import { describe, expect, it } from 'vitest';
-import { CoreControl } from '../../../engine/cores/core-control.js';
 import { MIP_MEIP, MIP_SEIP } from '../../../engine/cores/trap-cause.js';
 import { PLIC_MAX_HARTS, PLIC_SOURCES, Plic, PlicState, UART_IRQ } from '../../../engine/devices/plic.js';
-import { ClintState } from '../../../engine/devices/clint.js';
-import { Uart16550, UartState } from '../../../engine/devices/uart16550.js';
-import { buildBoard, type BoardBuffers } from '../../../engine/host/virt-board.js';
+import { Uart16550 } from '../../../engine/devices/uart16550.js';
+import { timerCycle, vcpuLines } from '../../../engine/hypervisor/interrupt-lines.js';
+import { planBareMachine } from '../../../engine/hypervisor/layout.js';
+import { createSystemBuffers, SystemTables } from '../../../engine/hypervisor/system-tables.js';
+import { buildVcpu, type VcpuEvents } from '../../../engine/hypervisor/vcpu-space.js';
 import { PLIC_SIZE, RAM_BASE } from '../../../engine/memory/memory-map.js';
-import { createPageFlags, createPhysicalMemory } from '../../../engine/memory/physical-memory.js';
-import { ReservationTable } from '../../../engine/memory/reservation-table.js';
+import { ConsoleInput } from '../../../engine/system/console-input.js';
 import { runInWorker } from '../../fixtures/ts-worker.js';
 import { A0, A1, T0, T1, T2, ZERO, addi, lb, lui, lw, sb, sw } from '../cores/rv-asm.js';
 
@@ -345,35 +345,30 @@ describe('Plic contexts', () => {
   });
 });
 
-describe('PLIC in the bare machine (virt-board)', () => {
+describe('PLIC in the bare machine', () => {
   const RAM_BYTES = 64 * 1024;
 
   function board(harts = 1) {
-    const physical = createPhysicalMemory(RAM_BYTES);
-    const uart = UartState.create();
-    const buffers: BoardBuffers = {
-      physical,
-      pageFlags: createPageFlags(physical),
-      reservations: ReservationTable.create(),
-      clint: ClintState.create(harts).buffer,
-      plic: PlicState.create(harts).buffer,
-      uart: uart.buffers,
-      control: CoreControl.create(harts),
-    };
-    const built = buildBoard(0, buffers, { ramBytes: RAM_BYTES });
+    const plan = planBareMachine({ entry: RAM_BASE, segments: [], symbols: new Map() }, { harts, ramBytes: RAM_BYTES, quantum: 10_000, instructionLimit: Infinity });
+    const tables = new SystemTables(plan.layout, createSystemBuffers(plan.layout));
+    const ignore = () => undefined;
+    const events: VcpuEvents = { exit: ignore, reset: ignore, kick: ignore, ready: ignore, yield: ignore, poke: ignore, ring: ignore, sentAt: ignore, ipc: ignore };
+    const hart = buildVcpu(tables, 0, events);
     // Another hart's (or the host's) view of the same PLIC and UART.
-    const state = PlicState.attach(buffers.plic);
+    const state = tables.plics[0];
     const host = new Plic(state, () => undefined);
+    const uart = tables.uarts[0];
     const uartView = new Uart16550(uart);
-    const ram = new DataView(physical);
+    const input = new ConsoleInput(tables);
+    const ram = new DataView(tables.buffers.physical);
     const run = (program: number[]): void => {
       program.forEach((instruction, i) => ram.setUint32(4 * i, instruction, true));
-      built.hart.flushDecodeCache();
-      built.hart.reset(RAM_BASE);
-      for (let i = 0; i < program.length; i++) built.hart.run(1);
+      hart.flushDecodeCache();
+      hart.reset(RAM_BASE);
+      for (let i = 0; i < program.length; i++) hart.run(1);
     };
-    const lines = (): number => built.lines.lines(built.hart) & (MIP_MEIP | MIP_SEIP);
-    return { ...built, state, host, uart, uartView, run, lines };
+    const lines = (): number => vcpuLines(tables, 0, timerCycle(tables, 0), hart.cycles) & (MIP_MEIP | MIP_SEIP);
+    return { hart, state, host, uart, uartView, input, run, lines };
   }
 
   it('the UART drives source 10 on every access; claim and complete reach the PLIC through the bus', () => {
@@ -410,15 +405,16 @@ describe('PLIC in the bare machine (virt-board)', () => {
     expect(b.lines()).toBe(0);
   });
 
-  it('input the host pushed reaches the PLIC when the hart looks at its lines', () => {
+  it('input the host pushes raises the UART\'s source, which the hart\'s lines show', () => {
     const b = board();
     b.host.write(PRIORITY(UART_IRQ), 4, 1);
     b.host.write(ENABLE(0), 4, 1 << UART_IRQ);
     b.uartView.write(1, 1, 0x01); // IER = received data available (without driving the line)
     expect(b.uartView.receiveInterruptEnabled()).toBe(true);
     expect(b.state.routed(UART_IRQ)).toBe(true);
+    expect(b.input.couldInterrupt()).toBe(true);
     expect(b.lines()).toBe(0);
-    b.uart.input.tryPush(0x41);
+    expect(b.input.push(0, new Uint8Array([0x41]))).toBe(1);
     expect(b.lines()).toBe(MIP_MEIP);
   });
 });

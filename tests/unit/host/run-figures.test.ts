@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runFigures } from '../../../engine/host/run-figures.js';
 import type { SystemSnapshot, VmSnapshot } from '../../../engine/host/system.js';
-import type { ChannelFlow } from '../../../engine/host/channel-metrics.js';
+import type { ChannelFlow } from '../../../engine/system/channel-metrics.js';
 import { LatencyHistogram } from '../../../engine/metrics/latency-histogram.js';
 
 function histogram(...values: number[]) {

@@ -9,12 +9,12 @@ import { IDLE_TRACE_RING_RECORDS, LIFECYCLE_RING_RECORDS, TRACE_RING_RECORDS, Tr
 
 const vm = (name: string, firstVcpu: number): VmLayout => ({
   name, logical: firstVcpu, twin: -1, physicalBase: 0, ramBytes: 4096, vcpus: 1, firstVcpu, priority: 1, budget: 0, period: 0,
-  affinity: [0], placement: [], watchdog: 0, entry: 0, fdtAddress: 0, onFault: { policy: 'halt', limit: 0, resetInterval: 1 },
+  affinity: [0], placement: [], watchdog: 0, entry: 0, fdtAddress: 0, onFault: { policy: 'halt', limit: 0, resetInterval: 1 }, hypervisor: true, tohost: -1,
 });
 
 const layout: SystemLayout = {
   cores: 2, threadOf: [0, 1], spin: false, syncGroup: [0, 0], memoryBytes: 1 << 20, mode: 'virtual', quantum: 10_000, frequency: 100_000_000,
-  policy: 'fixed-priority', preemptionBound: 10_000, switchCost: 100, majorFrame: 0, windows: [],
+  policy: 'fixed-priority', instructionLimit: Infinity, preemptionBound: 10_000, switchCost: 100, majorFrame: 0, windows: [],
   vms: [vm('a', 0), vm('b', 1)],
   channels: [{ name: 'c', physicalBase: 0, size: 4096, endpoints: [{ vm: 0, address: 0, writable: true, irq: 32 }, { vm: 1, address: 0, writable: true, irq: 32 }], ringProducer: -1 }],
 };
