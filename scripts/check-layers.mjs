@@ -35,7 +35,7 @@ export const ALLOWED = {
 };
 
 /** Layers that may import Node's built-in modules. */
-const NODE_ALLOWED = new Set(['engine/host', 'app/host', 'app/main', 'app/web', 'app/launch']);
+const NODE_ALLOWED = new Set(['engine/host', 'engine/cli', 'app/host', 'app/main', 'app/web', 'app/launch']);
 
 /**
  * The npm packages each app layer may import (engine layers are not restricted here): the renderer

@@ -4,7 +4,7 @@
 import { absolutePath, ControlAnswerError, controlFolder, findRunningSystem, sendControlRequest } from '../host/control-client.js';
 import { fileErrorReason } from '../host/guest-file.js';
 import { LIFECYCLE_COMMANDS, type ControlRequest, type ControlResponse } from '../system/control-protocol.js';
-import { parseArgs, UsageError } from './args.js';
+import { parseOptions, shown, UsageError } from './args.js';
 import { EXIT_BAD_INPUT, EXIT_NO_SYSTEM } from './exit-codes.js';
 import type { CommandIo } from './run-command.js';
 
@@ -25,15 +25,19 @@ running tessera, or no valid answer from it`;
 /** Exit code when an update failed and was rolled back. */
 const EXIT_ROLLED_BACK = 1;
 
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  control: { type: 'string' },
+} as const;
+
 export async function controlCommand(command: 'update' | 'wipe' | 'vm', argv: readonly string[], io: CommandIo): Promise<number> {
-  const args = parseArgs(argv, { help: { value: false }, control: { value: true } });
-  if (args.options.has('help')) {
+  const args = parseOptions(argv, OPTIONS);
+  if (args.values.help) {
     io.stdout.write(CONTROL_USAGE + '\n');
     return 0;
   }
-  const request = requestOf(command, args.positional);
-  const control = args.options.get('control');
-  const path = typeof control === 'string' ? control : await findRunningSystem();
+  const request = requestOf(command, args.positionals);
+  const path = args.values.control ?? (await findRunningSystem());
   if (typeof path !== 'string') {
     io.stderr.write(`tessera: ${path.error}\n`);
     return EXIT_NO_SYSTEM;
@@ -75,7 +79,7 @@ function requestOf(command: 'update' | 'wipe' | 'vm', positional: string[]): Con
     case 'vm': {
       want(2, `an action (${LIFECYCLE_COMMANDS.join(', ')}) and a VM name`);
       const action = positional[0];
-      if (!(LIFECYCLE_COMMANDS as readonly string[]).includes(action)) throw new UsageError(`unknown VM action '${action}' (${LIFECYCLE_COMMANDS.join(', ')})`);
+      if (!(LIFECYCLE_COMMANDS as readonly string[]).includes(action)) throw new UsageError(`unknown VM action '${shown(action)}' (${LIFECYCLE_COMMANDS.join(', ')})`);
       return { command: action as (typeof LIFECYCLE_COMMANDS)[number], vm: positional[1] };
     }
   }

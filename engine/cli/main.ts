@@ -1,6 +1,6 @@
 // The `tessera` command: dispatches sub-commands and turns errors into one line and an exit code.
 
-import { UsageError } from './args.js';
+import { parseOptions, shown, UsageError } from './args.js';
 import { EXIT_USAGE } from './exit-codes.js';
 import { controlCommand } from './control-command.js';
 import { runCommand, RUN_USAGE, type CommandIo } from './run-command.js';
@@ -22,16 +22,18 @@ Run 'tessera <command> --help' for a command's options.
 
 ${RUN_USAGE}`;
 
+/** The options before a command. */
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
-      case undefined:
-      case '-h':
-      case '--help':
       case 'help':
         io.stdout.write(USAGE + '\n');
-        return command === undefined ? EXIT_USAGE : 0;
+        return 0;
       case 'run':
         return await runCommand(rest, io);
       case 'sweep':
@@ -42,8 +44,16 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
       case 'wipe':
       case 'vm':
         return await controlCommand(command, rest, io);
-      default:
-        throw new UsageError(`unknown command '${command}'`);
+      default: {
+        // Not a command: the options that may come before one (--help), and no other word.
+        const args = parseOptions(argv, OPTIONS);
+        const word = args.positionals[0];
+        if (word !== undefined && !args.values.help) {
+          throw new UsageError(word === argv[0] ? `unknown command '${shown(word)}'` : 'the command comes first, before any option');
+        }
+        io.stdout.write(USAGE + '\n');
+        return args.values.help ? 0 : EXIT_USAGE;
+      }
     }
   } catch (error) {
     if (error instanceof UsageError) {

@@ -3,8 +3,8 @@
 import { ElfError } from '../loader/elf.js';
 import { GuestFileError, readGuestFile } from '../host/guest-file.js';
 import { Machine, MAX_HARTS, type MachineExit, type MachineOptions } from '../host/machine.js';
-import { parseSize } from '../memory/physical-memory.js';
-import { integerOption, parseArgs, secondsOption, UsageError } from './args.js';
+import { MAX_RAM_BYTES, PAGE_SIZE } from '../memory/memory-map.js';
+import { integerOption, parseOptions, secondsOption, sizeOption, UsageError, type ParsedArgs } from './args.js';
 import { EXIT_BAD_INPUT, EXIT_LIMIT, EXIT_MACHINE_FAILURE } from './exit-codes.js';
 import { Progress } from './progress.js';
 import { runScenario } from './run-scenario.js';
@@ -43,18 +43,20 @@ ELF options:
 exit codes: the guest's code; 2 usage error; 3 unloadable guest file;
 124 stopped by --timeout or --max-instructions; 125 trap loop, deadlock or crashed worker`;
 
-const SPECS = {
-  help: { value: false },
-  harts: { value: true },
-  mem: { value: true },
-  'max-instructions': { value: true },
-  timeout: { value: true },
-  quantum: { value: true },
-  duration: { value: true },
-  json: { value: true },
-  trace: { value: true },
-  control: { value: true },
-};
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  harts: { type: 'string' },
+  mem: { type: 'string' },
+  'max-instructions': { type: 'string' },
+  timeout: { type: 'string' },
+  quantum: { type: 'string' },
+  duration: { type: 'string' },
+  json: { type: 'string' },
+  trace: { type: 'string' },
+  control: { type: 'string' },
+} as const;
+
+export type RunArgs = ParsedArgs<typeof OPTIONS>;
 
 export interface CommandIo {
   stdout: NodeJS.WritableStream;
@@ -63,36 +65,29 @@ export interface CommandIo {
 }
 
 export async function runCommand(argv: readonly string[], io: CommandIo): Promise<number> {
-  const args = parseArgs(argv, SPECS);
-  if (args.options.has('help')) {
+  const args = parseOptions(argv, OPTIONS);
+  if (args.values.help) {
     io.stdout.write(RUN_USAGE + '\n');
     return 0;
   }
-  if (args.positional.length !== 1) throw new UsageError(args.positional.length === 0 ? 'run needs a guest ELF or scenario file' : `run takes one file, got ${args.positional.length}`);
-  if (args.positional[0].endsWith('.json')) {
-    for (const option of ['harts', 'mem', 'max-instructions', 'timeout', 'quantum']) {
-      if (args.options.has(option)) throw new UsageError(`--${option} is for ELF guests; a scenario sets it in its file`);
+  if (args.positionals.length !== 1) throw new UsageError(args.positionals.length === 0 ? 'run needs a guest ELF or scenario file' : `run takes one file, got ${args.positionals.length}`);
+  if (args.positionals[0].endsWith('.json')) {
+    for (const option of ['harts', 'mem', 'max-instructions', 'timeout', 'quantum'] as const) {
+      if (args.values[option] !== undefined) throw new UsageError(`--${option} is for ELF guests; a scenario sets it in its file`);
     }
-    return runScenario(args.positional[0], args, io);
+    return runScenario(args.positionals[0], args, io);
   }
-  for (const option of ['duration', 'json', 'trace']) {
-    if (args.options.has(option)) throw new UsageError(`--${option} is for scenario files`);
+  for (const option of ['duration', 'json', 'trace'] as const) {
+    if (args.values[option] !== undefined) throw new UsageError(`--${option} is for scenario files`);
   }
   const harts = integerOption(args, 'harts', 1, MAX_HARTS) ?? 1;
   const instructionLimit = integerOption(args, 'max-instructions', 1, Number.MAX_SAFE_INTEGER);
   const quantum = integerOption(args, 'quantum', 1, 100_000_000);
   const timeout = secondsOption(args, 'timeout');
-  const memText = args.options.get('mem');
-  let ramBytes: number | undefined;
-  if (typeof memText === 'string') {
-    ramBytes = parseSize(memText);
-    if (ramBytes === undefined || ramBytes < 4096 || ramBytes % 4096 !== 0 || ramBytes > 2 ** 31) {
-      throw new UsageError(`--mem must be a size from 4K to 2G in whole 4 KiB pages, got '${memText}'`);
-    }
-  }
+  const ramBytes = sizeOption(args, 'mem', PAGE_SIZE, MAX_RAM_BYTES);
 
   // --timeout counts from here: reading and loading the guest count against it too.
-  const path = args.positional[0];
+  const path = args.positionals[0];
   const limit = timeout === undefined ? undefined : new Deadline(timeout);
   try {
     return await runGuest(path, {

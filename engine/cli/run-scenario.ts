@@ -5,10 +5,10 @@ import { System, type SystemEvent } from '../host/system.js';
 import { reproducibilityInfo } from '../host/run-metadata.js';
 import { TraceFileError } from '../host/trace-file.js';
 import { ReportFileError, writeTextFile } from '../host/text-file.js';
-import { secondsOption, type ParsedArgs } from './args.js';
+import { secondsOption } from './args.js';
 import { EXIT_BAD_INPUT } from './exit-codes.js';
 import { Progress } from './progress.js';
-import type { CommandIo } from './run-command.js';
+import type { CommandIo, RunArgs } from './run-command.js';
 import { claimControlPath, ControlSocketError, defaultControlPath, startControlServer, type ControlServer } from '../host/control-server.js';
 import { ConsoleLines } from './console-lines.js';
 import { formatScenarioReport } from './scenario-report.js';
@@ -16,17 +16,16 @@ import { formatScenarioReport } from './scenario-report.js';
 /** Exit code when a VM failed against its fault policy. */
 export const EXIT_VM_FAILED = 1;
 
-export async function runScenario(path: string, args: ParsedArgs, io: CommandIo): Promise<number> {
+export async function runScenario(path: string, args: RunArgs, io: CommandIo): Promise<number> {
   const duration = secondsOption(args, 'duration');
-  const jsonPath = args.options.get('json');
-  const tracePath = args.options.get('trace');
+  const { json: jsonPath, trace: tracePath, control: controlOption } = args.values;
   const { scenario, errors } = loadScenarioFile(path);
   if (scenario === undefined) {
     for (const error of errors) io.stderr.write(`tessera: ${path}: ${error}\n`);
     return EXIT_BAD_INPUT;
   }
   // What reproduces this run, recorded in its result files (--json, --trace).
-  const commandLine = ['tessera', 'run', path, ...[...args.options].flatMap(([name, value]) => (value === true ? [`--${name}`] : [`--${name}`, value]))];
+  const commandLine = ['tessera', 'run', path, ...Object.entries(args.values).flatMap(([name, value]) => optionWords(name, value))];
   const reproducibility = reproducibilityInfo(path, scenario, commandLine);
   const consoles = new ConsoleLines((text) => io.stdout.write(text));
   const onConsole = (vm: string, bytes: Uint8Array) => consoles.add(vm, bytes);
@@ -38,7 +37,6 @@ export async function runScenario(path: string, args: ParsedArgs, io: CommandIo)
     io.stderr.write(`tessera: ${(e.time / scenario.timing.frequency).toFixed(6)} s: ${e.vm}: ${e.kind}${e.detail ? ` (${e.detail})` : ''}\n`);
   };
   // The socket's path is settled before anything starts: a path that is refused costs no workers.
-  const controlOption = args.options.get('control');
   let controlPath: string;
   try {
     controlPath = await claimControlPath(typeof controlOption === 'string' ? controlOption : defaultControlPath(scenario.name), typeof controlOption !== 'string');
@@ -121,4 +119,11 @@ export async function runScenario(path: string, args: ParsedArgs, io: CommandIo)
       io.stderr.write(trace.error !== undefined ? `tessera: ${trace.error}\n` : `tessera: trace ${trace.file} (${trace.events} events, ${trace.dropped} dropped)\n`);
     }
   }
+}
+
+/** An option as the command line gives it again: a value that looks like an option joined by '='. */
+function optionWords(name: string, value: string | boolean): string[] {
+  if (value === true) return [`--${name}`];
+  if (value === false) return [];
+  return value.startsWith('-') ? [`--${name}=${value}`] : [`--${name}`, value];
 }

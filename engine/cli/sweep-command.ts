@@ -4,7 +4,7 @@ import { parseAxisList, type SweepAxes } from '../experiment/sweep-plan.js';
 import { formatSummaryTable, summarisePoints } from '../experiment/sweep-results.js';
 import type { SweepRun } from '../experiment/sweep-record.js';
 import { runSweep, SweepError } from '../host/sweep-runner.js';
-import { integerOption, parseArgs, secondsOption, UsageError, type ParsedArgs } from './args.js';
+import { integerOption, parseOptions, secondsOption, UsageError, type ParsedArgs } from './args.js';
 import { EXIT_BAD_INPUT } from './exit-codes.js';
 import type { CommandIo } from './run-command.js';
 import { estimateRemainingMs, formatProgress } from './sweep-progress.js';
@@ -36,29 +36,28 @@ options:
 exit codes: 0 done; 2 usage error; 3 unreadable or invalid scenario, unwritable DIR, or no
 point that ran; 130 interrupted`;
 
-const SPECS = {
-  help: { value: false },
-  cores: { value: true },
-  vms: { value: true },
-  quantum: { value: true },
-  policy: { value: true },
-  repeat: { value: true },
-  duration: { value: true },
-  threads: { value: true },
-  trace: { value: true },
-  out: { value: true },
-};
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  cores: { type: 'string' },
+  vms: { type: 'string' },
+  quantum: { type: 'string' },
+  policy: { type: 'string' },
+  repeat: { type: 'string' },
+  duration: { type: 'string' },
+  threads: { type: 'string' },
+  trace: { type: 'string' },
+  out: { type: 'string' },
+} as const;
 
 export async function sweepCommand(argv: readonly string[], io: CommandIo, commandLine: readonly string[] = ['tessera', 'sweep', ...argv]): Promise<number> {
-  const args = parseArgs(argv, SPECS);
-  if (args.options.has('help')) {
+  const args = parseOptions(argv, OPTIONS);
+  if (args.values.help) {
     io.stdout.write(SWEEP_USAGE + '\n');
     return 0;
   }
-  if (args.positional.length !== 1) throw new UsageError('sweep needs one SCENARIO.json');
-  const out = args.options.get('out');
-  if (typeof out !== 'string') throw new UsageError('sweep needs --out DIR');
-  const trace = args.options.get('trace');
+  if (args.positionals.length !== 1) throw new UsageError('sweep needs one SCENARIO.json');
+  const { out, trace } = args.values;
+  if (out === undefined) throw new UsageError('sweep needs --out DIR');
   const controller = new AbortController();
   const interrupt = () => controller.abort();
   process.once('SIGINT', interrupt);
@@ -66,12 +65,12 @@ export async function sweepCommand(argv: readonly string[], io: CommandIo, comma
 
   try {
     const outcome = await runSweep({
-      scenarioPath: args.positional[0],
+      scenarioPath: args.positionals[0],
       axes: axesOf(args),
       repeat: integerOption(args, 'repeat', 1, 1000) ?? 1,
       durationSeconds: secondsOption(args, 'duration'),
       threads: integerOption(args, 'threads', 1, 64),
-      ...(typeof trace === 'string' ? { trace } : {}),
+      ...(trace !== undefined ? { trace } : {}),
       outDir: out,
       commandLine,
       signal: controller.signal,
@@ -104,21 +103,20 @@ export async function sweepCommand(argv: readonly string[], io: CommandIo, comma
   }
 }
 
-function axesOf(args: ParsedArgs): SweepAxes {
+function axesOf(args: ParsedArgs<typeof OPTIONS>): SweepAxes {
   const list = (name: 'vms' | 'quantum') => {
-    const text = args.options.get(name);
-    return typeof text === 'string' ? parseAxisList(name, text) : undefined;
+    const text = args.values[name];
+    return text === undefined ? undefined : parseAxisList(name, text);
   };
   try {
-    const cores = args.options.get('cores');
-    const policy = args.options.get('policy');
+    const { cores, policy } = args.values;
     const vms = list('vms');
     const quantum = list('quantum');
     return {
-      cores: parseAxisList('cores', typeof cores === 'string' ? cores : '1,2,4,8'),
+      cores: parseAxisList('cores', cores ?? '1,2,4,8'),
       ...(vms === undefined ? {} : { vms }),
       ...(quantum === undefined ? {} : { quantum }),
-      ...(typeof policy === 'string' ? { policy: parseAxisList('policy', policy) } : {}),
+      ...(policy !== undefined ? { policy: parseAxisList('policy', policy) } : {}),
     };
   } catch (error) {
     throw new UsageError((error as Error).message);

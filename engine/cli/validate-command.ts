@@ -2,7 +2,7 @@
 
 import { loadScenarioFile } from '../host/scenario-file.js';
 import { plural } from '../scenario/fields.js';
-import { parseArgs, UsageError } from './args.js';
+import { parseOptions, UsageError } from './args.js';
 import type { CommandIo } from './run-command.js';
 
 export const VALIDATE_USAGE = `usage: tessera validate SCENARIO.json... [options]
@@ -17,10 +17,10 @@ options:
 
 exit codes: 0 every file is valid; 1 a file is not; 2 usage error`;
 
-const SPECS = {
-  help: { value: false },
-  json: { value: false },
-};
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  json: { type: 'boolean' },
+} as const;
 
 interface FileReport {
   file: string;
@@ -32,20 +32,20 @@ interface FileReport {
 }
 
 export async function validateCommand(argv: readonly string[], io: CommandIo): Promise<number> {
-  const args = parseArgs(argv, SPECS);
-  if (args.options.has('help')) {
+  const args = parseOptions(argv, OPTIONS);
+  if (args.values.help) {
     io.stdout.write(VALIDATE_USAGE + '\n');
     return 0;
   }
-  if (args.positional.length === 0) throw new UsageError('validate needs at least one scenario file');
+  if (args.positionals.length === 0) throw new UsageError('validate needs at least one scenario file');
 
-  const reports: FileReport[] = args.positional.map((file) => {
+  const reports: FileReport[] = args.positionals.map((file) => {
     const { scenario, errors } = loadScenarioFile(file);
     if (scenario === undefined) return { file, ok: false, errors };
     return { file, ok: true, errors, vms: scenario.vms.length, cores: scenario.cores, policy: scenario.scheduler.policy };
   });
 
-  if (args.options.has('json')) {
+  if (args.values.json) {
     io.stdout.write(JSON.stringify({ files: reports }, null, 2) + '\n');
   } else {
     for (const report of reports) {

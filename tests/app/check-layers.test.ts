@@ -49,7 +49,7 @@ describe('checkLayers for app/', () => {
     expect(problems.sort()).toEqual([
       "app/main/d.ts: imports '../../engine/host/system.js' (engine/host), which app/main may not use",
       "app/renderer/a.ts: imports '../../engine/host/system.js' (engine/host), which app/renderer may not use",
-      "app/renderer/b.ts: imports 'node:fs', but only engine/host, app/host, app/main, app/web, app/launch may use Node built-ins",
+      "app/renderer/b.ts: imports 'node:fs', but only engine/host, engine/cli, app/host, app/main, app/web, app/launch may use Node built-ins",
       "app/renderer/c.ts: imports the package 'electron', which app/renderer may not use",
       "app/renderer/c.ts: imports the package 'ws', which app/renderer may not use",
       "app/shared/e.ts: imports '../host/x.js' (app/host), which app/shared may not use",
