@@ -59,6 +59,19 @@ const scenarioCases = topic([
   ['a field name that is not an identifier is quoted in the path', [{ ...baseScenario(), 'my field': 1 }, ['scenario["my field"]: unknown field']]],
   ['name is 1 to 64 characters', [{ ...baseScenario(), name: '' }, ['name: must be a string of 1 to 64 characters (got "")']]],
   [
+    'a character is a Unicode code point, as JSON Schema counts it (an emoji is two UTF-16 units)',
+    [{ ...baseScenario(), name: '\u{1F600}'.repeat(64) }, []],
+    // The value shown is cut before a character, never inside one.
+    [{ ...baseScenario(), name: '\u{1F600}'.repeat(65) }, [`name: must be a string of 1 to 64 characters (got "${'\u{1F600}'.repeat(19)}…")`]],
+  ],
+  [
+    'a value with a line or paragraph separator or a C1 control is shown escaped, on one line',
+    [
+      withVm(0, { name: 'a\u2028b\u2029c\u0085' }),
+      ['vms[0].name: must be a lowercase letter followed by up to 31 lowercase letters, digits or "-" (got "a\\u2028b\\u2029c\\u0085")'],
+    ],
+  ],
+  [
     'cores is an integer from 1 to 64',
     [{ ...baseScenario(), cores: 0 }, ['cores: must be an integer from 1 to 64 (got 0)']],
     [{ ...baseScenario(), cores: 1.5 }, ['cores: must be an integer from 1 to 64 (got 1.5)']],
@@ -132,6 +145,7 @@ const scenarioCases = topic([
     'affinity lists cores of the scenario, each once',
     [withVm(0, { affinity: [0, 2] }), ['vms[0].affinity[1]: core 2 is out of range (the scenario has 2 cores)']],
     [withVm(0, { affinity: [1, 1] }), ['vms[0].affinity[1]: core 1 is listed twice']],
+    [withVm(0, { affinity: [2, 2] }), ['vms[0].affinity[0]: core 2 is out of range (the scenario has 2 cores)', 'vms[0].affinity[1]: core 2 is listed twice']],
     [withVm(0, { affinity: ['0'] }), ['vms[0].affinity[0]: must be a core number from 0 to 63 (got "0")']],
     [withVm(0, { affinity: [] }), ['vms[0].affinity: must list 1 to 64 cores (got 0)']],
   ],
