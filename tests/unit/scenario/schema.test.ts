@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { validateScenario, type ScenarioResult } from '../../../engine/scenario/validate.js';
-import { SCENARIO_LIMITS, type Scenario } from '../../../engine/scenario/scenario.js';
+import { SCENARIO_DEFAULTS, SCENARIO_LIMITS, type Scenario } from '../../../engine/scenario/scenario.js';
 import { INVALID_REPO_SCENARIO, REPO_SCENARIOS } from './corpus.js';
 import { SOURCE, withChannel } from './fixtures.js';
 import { compileSchema, describeErrors, schema, schemaErrors } from './schema-check.js';
@@ -63,6 +63,18 @@ describe('scenarios/scenario.schema.json', () => {
     };
     const defaults = Object.fromEntries([...nodes].filter(([, n]) => 'default' in n).map(([pointer, n]) => [pointer, n.default]));
     expect(defaults).toEqual(filledIn);
+  });
+
+  it('states the defaults it gives in prose too, as the code has them', () => {
+    const { timing, onFault } = SCENARIO_DEFAULTS;
+    const mhz = `${timing.frequency / 1e6} MHz`;
+    const stated: [string, string][] = [
+      ['#', `(timing.frequency, ${mhz} unless set)`],
+      ['#/properties/timing', `Optional: mode ${timing.mode}, quantum ${timing.quantum} cycles, frequency ${mhz}.`],
+      ['#/properties/timing/properties/frequency', `at the default ${mhz}`],
+      [`${vm}/onFault`, `Default: ${onFault.policy}.`],
+    ];
+    for (const [pointer, text] of stated) expect(node(pointer).description, pointer).toContain(text);
   });
 
   it('states the minimum of every cycle count that paces the hypervisor, in cycles and at 100 MHz', () => {
