@@ -184,6 +184,7 @@ const REPLACEMENTS: readonly unknown[] = [
     0x9000_0800,
     2 ** 53,
     1e21,
+    JSON.parse('1e400') as number, // Infinity: what JSON.parse makes of a number too large for a double
     // sizes and addresses, as strings
     '',
     'x',
