@@ -4,9 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { fieldPath } from '../../../engine/scenario/fields.js';
 
-export const SCHEMA_PATH = new URL('../../../scenarios/scenario.schema.json', import.meta.url);
-
-export const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')) as Record<string, unknown>;
+export const schema = JSON.parse(readFileSync(new URL('../../../scenarios/scenario.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 
 /**
  * Strict mode throws on anything ajv would otherwise ignore or guess (unknown keywords, keywords
