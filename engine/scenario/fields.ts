@@ -90,8 +90,12 @@ export function describePath(path: string): string {
 /** A JSON value as a message shows it after "got". */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') {
-    const quoted = JSON.stringify(value);
-    return quoted.length > 42 ? `${quoted.slice(0, 40)}…"` : quoted;
+    // JSON.stringify leaves U+2028, U+2029 and the C1 controls as they are: escaped, the line stays one line.
+    const quoted = JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    if (quoted.length <= 42) return quoted;
+    // Never half a character: a cut between the two halves of a surrogate pair keeps neither.
+    const cut = (quoted.charCodeAt(39) & 0xfc00) === 0xd800 ? 39 : 40;
+    return `${quoted.slice(0, cut)}…"`;
   }
   if (Array.isArray(value)) return 'an array';
   if (value === null) return 'null';
@@ -225,9 +229,10 @@ export class ObjectReader {
     );
   }
 
+  /** A string of `length` characters (Unicode code points, as JSON Schema counts them: an emoji is one). */
   string<R extends boolean = false>(key: string, length: Bounds, required?: R): Read<string, R> {
     return this.read(key, required, (value) => {
-      if (typeof value === 'string' && value.length >= length.min && value.length <= length.max) return value;
+      if (typeof value === 'string' && lengthWithin(value, length)) return value;
       const what = length.min === 1 && length.max === Infinity ? 'a non-empty string' : `a string of ${countRange(length)} characters`;
       return this.problem(key, `must be ${what} (got ${describeValue(value)})`);
     });
@@ -262,6 +267,25 @@ export class ObjectReader {
     if (this.has(key)) return check(this.fields[key]);
     return (required === true ? (this.require(key), INVALID) : undefined) as Read<T, R>;
   }
+}
+
+/** Whether `text` has from min to max code points; they are counted only where its UTF-16 length leaves it open. */
+function lengthWithin(text: string, { min, max }: Bounds): boolean {
+  // A code point is one or two UTF-16 units.
+  if (text.length < min || text.length > 2 * max) return false;
+  if (text.length <= max && text.length >= 2 * min) return true;
+  const length = codePointCount(text);
+  return length >= min && length <= max;
+}
+
+/** Code points of `text`, a surrogate pair counting once (and a lone surrogate once too). */
+function codePointCount(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++, count++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;
+  }
+  return count;
 }
 
 function countRange({ min, max }: Bounds): string {

@@ -138,7 +138,8 @@ export interface Scenario {
 export const MAX_CYCLES = Number.MAX_SAFE_INTEGER;
 
 /**
- * Inclusive bounds of the numeric fields; scenarios/scenario.schema.json states the same.
+ * Inclusive bounds of the numeric fields; scenarios/scenario.schema.json states the same (a test
+ * checks the schema against the validator).
  *
  * The cycle counts that pace the hypervisor have floors, so its work per unit of virtual time stays
  * bounded whatever a file says: a slice ends within `quantum` and `preemptionBound` cycles (each

@@ -361,15 +361,16 @@ function readAffinity(problems: Problems, vm: ObjectReader, cores: number | unde
   const seen = new Set<number>();
   list.forEach((core, k) => {
     const path = `${vm.pathOf('affinity')}[${k}]`;
+    // A repeat is named whether or not the scenario has the core, as the schema's uniqueItems
+    // rejects it: [2, 2] on 2 cores is out of range, then listed twice.
     if (typeof core !== 'number' || !Number.isInteger(core) || core < 0 || core >= LIMITS.cores.max) {
       problems.add(path, `must be a core number from 0 to ${LIMITS.cores.max - 1} (got ${describeValue(core)})`);
-    } else if (typeof cores === 'number' && core >= cores) {
-      problems.add(path, `core ${core} is out of range (the scenario has ${plural(cores, 'core')})`);
     } else if (seen.has(core)) {
       problems.add(path, `core ${core} is listed twice`);
     } else {
       seen.add(core);
-      return;
+      if (typeof cores !== 'number' || core < cores) return;
+      problems.add(path, `core ${core} is out of range (the scenario has ${plural(cores, 'core')})`);
     }
     ok = false;
   });

@@ -59,3 +59,54 @@ export function timePartitioned(): Json & { scheduler: Json & { windows: Json[] 
     },
   };
 }
+
+export type ChannelJson = Json & { endpoints: Json[] };
+export type WithChannels = ReturnType<typeof baseScenario> & { channels: ChannelJson[] };
+
+/** alpha (1 MiB) and beta (2 MiB) of the base scenario joined by a 16 KiB channel "pin". */
+export function withChannel(): WithChannels {
+  return {
+    ...baseScenario(),
+    channels: [
+      {
+        name: 'pin',
+        size: '16K',
+        endpoints: [
+          { vm: 'alpha', address: '0x90000000', irq: 32 },
+          { vm: 'beta', address: '0x90000000', access: 'ro', irq: 33 },
+        ],
+      },
+    ],
+  };
+}
+
+/** A second channel "log" from alpha to beta, clear of "pin" in both VMs. */
+export function secondChannel(): ChannelJson {
+  return {
+    name: 'log',
+    size: '8K',
+    endpoints: [
+      { vm: 'alpha', address: 0x9001_0000, irq: 34 },
+      { vm: 'beta', address: 0x9001_0000, irq: 35 },
+    ],
+  };
+}
+
+/** The scenario with fields of channels[c].endpoints[e] changed. */
+export function withEndpoint(c: number, e: number, fields: Json, json: WithChannels = withChannel()): WithChannels {
+  json.channels[c].endpoints[e] = { ...json.channels[c].endpoints[e], ...fields };
+  return json;
+}
+
+export function withChannelFields(c: number, fields: Json, json: WithChannels = withChannel()): WithChannels {
+  json.channels[c] = { ...json.channels[c], ...fields } as ChannelJson;
+  return json;
+}
+
+/** The base scenario with one VM's fields changed (undefined deletes a field). */
+export function withVm<T extends { vms: Json[] }>(index: number, fields: Json, json: T = baseScenario() as unknown as T): T {
+  const vm: Json = { ...json.vms[index], ...fields };
+  for (const key of Object.keys(vm)) if (vm[key] === undefined) delete vm[key];
+  json.vms[index] = vm;
+  return json;
+}
