@@ -1,6 +1,6 @@
 // The CSR file: access checks, reads and WARL writes of the machine and supervisor CSRs.
 
-import type { Hart } from './hart.js';
+import type { HartState } from './hart-state.js';
 import { Privilege, MIP_SSIP, MIP_STIP, MIP_SEIP } from './trap-cause.js';
 import { MSTATUS_MPP, MSTATUS_MPP_SHIFT, MSTATUS_TVM, MSTATUS_WRITABLE, SSTATUS_VISIBLE } from './mstatus.js';
 
@@ -29,7 +29,7 @@ const TWO_32 = 0x1_0000_0000;
 export const CSR_ILLEGAL = undefined;
 
 /** Whether the current privilege may access the CSR (and write it, when `writes`). */
-function accessible(h: Hart, csr: number, writes: boolean): boolean {
+function accessible(h: HartState, csr: number, writes: boolean): boolean {
   if (h.priv < ((csr >>> 8) & 3)) return false;
   if (writes && (csr >>> 10) === 3) return false;
   if (csr === Csr.Satp && h.priv === Privilege.Supervisor && (h.mstatus & MSTATUS_TVM) !== 0) return false;
@@ -37,7 +37,7 @@ function accessible(h: Hart, csr: number, writes: boolean): boolean {
 }
 
 /** Counter CSRs (cycle, time, instret and high halves) visible below M only where xcounteren allows. */
-function counterEnabled(h: Hart, csr: number): boolean {
+function counterEnabled(h: HartState, csr: number): boolean {
   const bit = 1 << (csr & 0x1f);
   if (h.priv < Privilege.Machine && (h.mcounteren & bit) === 0) return false;
   if (h.priv < Privilege.Supervisor && (h.scounteren & bit) === 0) return false;
@@ -48,7 +48,7 @@ const lo32 = (v: number): number => (v % TWO_32) | 0;
 const hi32 = (v: number): number => Math.floor(v / TWO_32) | 0;
 
 /** Reads a CSR as the hart currently sees it; undefined when the access is illegal. */
-export function readCsr(h: Hart, csr: number, writes = false): number | undefined {
+export function readCsr(h: HartState, csr: number, writes = false): number | undefined {
   if (!accessible(h, csr, writes)) return CSR_ILLEGAL;
   const counter = csr & ~0x80;
   if (counter >= Csr.Cycle && counter <= Csr.Instret && !counterEnabled(h, csr)) return CSR_ILLEGAL;
@@ -100,7 +100,7 @@ export function readCsr(h: Hart, csr: number, writes = false): number | undefine
  * Writes a CSR after a successful access check (the caller reads first with writes=true).
  * Returns true when the write may change which interrupts are deliverable.
  */
-export function writeCsr(h: Hart, csr: number, value: number): boolean {
+export function writeCsr(h: HartState, csr: number, value: number): boolean {
   value |= 0;
   switch (csr) {
     case Csr.Sstatus:
@@ -166,16 +166,16 @@ function legalTvec(value: number): number {
   return (value & 3) >= 2 ? value & ~3 : value & ~2;
 }
 
-function pmpCfgByte(h: Hart, entry: number): number {
+function pmpCfgByte(h: HartState, entry: number): number {
   return (h.pmpcfg[entry >>> 2] >>> ((entry & 3) * 8)) & 0xff;
 }
 
-function pmpLocked(h: Hart, entry: number): boolean {
+function pmpLocked(h: HartState, entry: number): boolean {
   return (pmpCfgByte(h, entry) & 0x80) !== 0;
 }
 
 /** PMP configuration is stored and honours the lock bit; accesses are not checked against it. */
-function writePmpcfg(h: Hart, reg: number, value: number): void {
+function writePmpcfg(h: HartState, reg: number, value: number): void {
   let next = 0;
   for (let b = 0; b < 4; b++) {
     const entry = reg * 4 + b;

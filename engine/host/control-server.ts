@@ -5,7 +5,7 @@
 
 import { lstat, stat, unlink } from 'node:fs/promises';
 import { unlinkSync } from 'node:fs';
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { createConnection, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileErrorReason, GuestFileError } from './guest-file.js';

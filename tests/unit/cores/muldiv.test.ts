@@ -1,7 +1,7 @@
 // The M extension: MUL/MULH/MULHSU/MULHU and DIV/DIVU/REM/REMU, including the defined corner cases.
 
 import { describe, expect, it } from 'vitest';
-import { mulhSigned, mulhSignedUnsigned, mulhUnsigned } from '../../../engine/cores/hart.js';
+import { mulhSigned, mulhSignedUnsigned, mulhUnsigned } from '../../../engine/cores/mul-high.js';
 import { A0, A1, A2, div, divu, mul, mulh, mulhsu, mulhu, rem, remu } from './rv-asm.js';
 import { RAM_BASE, TestHart } from './test-hart.js';
 

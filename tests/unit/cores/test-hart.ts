@@ -1,6 +1,8 @@
 // A hart on a bench: 64 KiB of RAM at 0x80000000, a 4-byte scratch device, a program, and single-stepping.
 
+import { expect } from 'vitest';
 import { Hart } from '../../../engine/cores/hart.js';
+import { TrapCause } from '../../../engine/cores/trap-cause.js';
 import type { HartMemory } from '../../../engine/cores/hart-memory.js';
 import { Bus } from '../../../engine/memory/bus.js';
 import type { AccessSize, MmioDevice } from '../../../engine/memory/mmio-device.js';
@@ -192,3 +194,17 @@ export class TestHart {
     this.ram.setUint32(this.offset(addr, 4), value >>> 0, true);
   }
 }
+
+/** Runs `program` one instruction per step, `count` steps (default: the whole program). */
+export function exec(program: number[], setup: (t: TestHart) => void = () => {}, count = program.length): TestHart {
+  const t = new TestHart(program);
+  setup(t);
+  t.step(count);
+  return t;
+}
+
+export function expectIllegal(t: TestHart, bits: number, pc = RAM_BASE): void {
+  expect(t.machineTrap).toEqual({ mcause: TrapCause.IllegalInstruction, mepc: pc, mtval: bits });
+  expect(t.pc).toBe(M_TRAP_VECTOR);
+}
+
