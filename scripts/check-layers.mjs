@@ -15,7 +15,7 @@ export const ALLOWED = {
   'engine/devices': ['engine/memory'],
   'engine/cores': ['engine/memory'],
   'engine/loader': ['engine/memory'],
-  'engine/metrics': [],
+  'engine/metrics': ['engine/memory'],
   'engine/scenario': ['engine/memory', 'engine/loader'],
   // Scaling experiments: sweep points, their records, result files and plots (pure).
   'engine/experiment': ['engine/memory', 'engine/loader', 'engine/metrics', 'engine/scenario'],

@@ -7,6 +7,7 @@ import { CoreRunner, type CoreEnd } from '../hypervisor/core-runner.js';
 import { runCoreThread } from '../hypervisor/core-thread.js';
 import type { VmBootImage } from '../hypervisor/layout.js';
 import { SystemTables, type SystemBuffers, type SystemLayout } from '../hypervisor/system-tables.js';
+import { setContractChecks } from '../memory/contracts.js';
 import { nodeEndpoint } from './node-endpoint.js';
 
 export class HvCoreWorker {
@@ -17,6 +18,7 @@ export class HvCoreWorker {
   /** Sets up the cores that layout.threadOf gives to thread `thread`. */
   init(thread: number, layout: SystemLayout, buffers: SystemBuffers, boot: VmBootImage[], durationCycles: number): void {
     const tables = new SystemTables(layout, buffers);
+    setContractChecks(layout.checks);
     this.thread = thread;
     this.tables = tables;
     this.runners = [];

@@ -3,6 +3,7 @@
 // this. The platform-neutral parts live in engine/system; this file adds the threads, files and clock.
 
 import { availableParallelism } from 'node:os';
+import { setContractChecks } from '../memory/contracts.js';
 import type { HartSnapshot } from '../cores/hart-snapshot.js';
 import type { CoreEnd } from '../hypervisor/core-runner.js';
 import { planSystem, type SystemPlan } from '../hypervisor/layout.js';
@@ -137,7 +138,10 @@ export class System {
 
   private constructor(plan: SystemPlan, private readonly source: SystemSource, private readonly options: SystemOptions) {
     const threadOf = coreThreads(plan.layout.syncGroup, hostCpus(), options.threads);
-    this.layout = { ...plan.layout, threadOf, spin: threadCount(threadOf) <= hostCpus() };
+    // Contract checks cost next to nothing: on in tests, and wherever TESSERA_CHECKS=1 asks for them.
+    const checks = process.env.TESSERA_CHECKS === '1' || process.env.VITEST !== undefined;
+    this.layout = { ...plan.layout, threadOf, spin: threadCount(threadOf) <= hostCpus(), checks };
+    setContractChecks(checks);
     this.tracing = options.recordTrace === true || options.traceFile !== undefined;
     const t = new SystemTables(this.layout, createSystemBuffers(this.layout, this.tracing ? TRACE_RING_RECORDS : IDLE_TRACE_RING_RECORDS));
     this.tables = t;

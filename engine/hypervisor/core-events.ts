@@ -52,7 +52,7 @@ export function coreEvents(c: EventCore): VcpuEvents {
       t.setVcpuNum(vcpu, VCPU_LAST_RUN, c.liveTime() + 1);
     },
     ring(channel, endpoint, irq) {
-      t.doorbells[channel * 2 + endpoint]++;
+      t.ringDoorbell(channel * 2 + endpoint);
       const peerVm = t.ipc.owner(channel, 1 - endpoint);
       const plic = t.plics[peerVm];
       // A doorbell is an edge: pulse the line. A storm only re-pends a pending source (counted, harmless).

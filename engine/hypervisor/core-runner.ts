@@ -4,6 +4,7 @@
 
 import type { Hart } from '../cores/hart.js';
 import { MIP_MEIP, MIP_SEIP } from '../cores/trap-cause.js';
+import { contractBroken, contractChecks } from '../memory/contracts.js';
 import type { TraceRing } from '../metrics/trace-ring.js';
 import { CoreClock, type CoreWait } from './core-clock.js';
 import { coreEvents } from './core-events.js';
@@ -13,7 +14,7 @@ import { doorbellTaken, recordLatency } from './interrupt-latency.js';
 import type { VmBootImage } from './layout.js';
 import {
   CORE_BUSY, CORE_SWITCHES, CORE_WAKE, SystemCommand, SystemEnd, VCPU_BUDGET_LEFT, VCPU_EXT_SINCE, VCPU_INSTRET, VCPU_LAST_RUN,
-  VCPU_MSIP_SINCE, VCPU_RUN_CYCLES, VCPU_VERSION, VCPU_VIOLATIONS, VM_GENERATION, type SystemTables,
+  VCPU_MSIP_SINCE, VCPU_OWNER, VCPU_RUN_CYCLES, VCPU_VERSION, VCPU_VIOLATIONS, VM_GENERATION, type SystemTables,
 } from './system-tables.js';
 import { FaultKind, TraceKind } from './trace-kinds.js';
 import { buildVcpu, type VcpuEvents } from './vcpu-space.js';
@@ -208,6 +209,8 @@ export class CoreRunner {
     const v = this.current;
     const hart = this.harts[v]!;
     const clock = this.clock;
+    // Every per-vCPU word below has one writer: the core that claimed the vCPU.
+    if (contractChecks() && t.vcpuInt(v, VCPU_OWNER) !== this.core) contractBroken(`core ${this.core} runs vCPU ${v}, which it has not claimed`);
     if (hart.cycles > clock.time) clock.time = hart.cycles; // a vCPU never sees time go backwards
     hart.cycles = clock.time;
     const since = { timer: timerCycle(t, v), msip: t.vcpuNum(v, VCPU_MSIP_SINCE), external: t.vcpuNum(v, VCPU_EXT_SINCE) };

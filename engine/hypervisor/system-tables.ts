@@ -28,6 +28,8 @@ export interface SystemLayout {
   policy: 'partitioned' | 'fixed-priority' | 'time-partitioned';
   /** Stop the system when any vCPU has retired this many instructions (Infinity: never). */
   instructionLimit: number;
+  /** Check the shared-memory contracts (engine/memory/contracts.ts) and throw when one breaks. */
+  checks: boolean;
   preemptionBound: number;
   switchCost: number;
   majorFrame: number;
@@ -251,7 +253,8 @@ export class SystemTables {
   readonly uarts: UartState[];
   readonly clints: ClintState[];
   readonly plics: PlicState[];
-  readonly doorbells: Float64Array;
+  /** Per channel and endpoint: doorbells rung (any vCPU of the VM, on any core, may ring: atomic counts). */
+  private readonly doorbells: BigInt64Array;
   readonly channelLatency: LatencyHistogram[];
   readonly latencyRejected: Int32Array;
   readonly ipc: SyncIpc;
@@ -276,7 +279,7 @@ export class SystemTables {
     this.uarts = buffers.uarts.map((b) => UartState.attach(b));
     this.clints = buffers.clints.map((b) => ClintState.attach(b));
     this.plics = buffers.plics.map((b) => PlicState.attach(b));
-    this.doorbells = new Float64Array(buffers.doorbells);
+    this.doorbells = new BigInt64Array(buffers.doorbells);
     this.vmOf = layout.vms.flatMap((vm, i) => Array.from({ length: vm.vcpus }, () => i));
     this.channelLatency = buffers.channelLatency.map((b) => LatencyHistogram.attach(b));
     this.latencyRejected = new Int32Array(buffers.latencyRejected);
@@ -312,6 +315,16 @@ export class SystemTables {
   /** The next sequence number (from 1) of a traced doorbell rung on direction `slot`. */
   nextDoorbellSeq(slot: number): number {
     return Atomics.add(this.traceControl, 1 + slot, 1) + 1;
+  }
+
+  /** Counts a doorbell rung on direction `slot` (channel * 2 + ringing endpoint). */
+  ringDoorbell(slot: number): void {
+    Atomics.add(this.doorbells, slot, 1n);
+  }
+
+  /** Doorbells rung on direction `slot` so far. */
+  doorbellCount(slot: number): number {
+    return Number(Atomics.load(this.doorbells, slot));
   }
 
   /** Records every core's trace rings refused because they were full. */

@@ -77,7 +77,7 @@ export function buildVcpu(tables: SystemTables, vcpu: number, events: VcpuEvents
     writable: end.writable,
     irq: end.irq,
     ring: () => events.ring(channel.index, end.index, peer.irq),
-    received: () => tables.doorbells[channel.index * 2 + peer.index],
+    received: () => tables.doorbellCount(channel.index * 2 + peer.index),
     sentAt: (cycleLow) => events.sentAt(channel.index * 2 + peer.index, cycleLow),
   })));
   const hypervisorDevices: BusMapping[] = vm.hypervisor ? [

@@ -1,5 +1,7 @@
 // A latency histogram in a SharedArrayBuffer: one worker records cycle counts, the host reads percentiles without messages.
 
+import { contractBroken } from '../memory/contracts.js';
+
 /** Values below this have a bucket each. */
 export const EXACT_LIMIT = 1024;
 const EXACT_BITS = 10;
@@ -12,14 +14,17 @@ const TOP_EXPONENT = 52;
 export const BUCKET_COUNT = EXACT_LIMIT + (TOP_EXPONENT - EXACT_BITS + 1) * SUB_BUCKETS;
 
 /*
- * Shared layout: Int32 [layout tag, sequence], then Float64 [count, sum, min, max], then one Float64
- * count per bucket. Float64 counts stay exact up to 2^53, so they do not overflow in practice. One
- * writer at a time: the sequence is odd while a write is in progress (a seqlock), and readers copy
- * until they see the same even sequence before and after.
+ * Shared layout: Int32 [layout tag, sequence, writer collisions, unused], then Float64 [count, sum,
+ * min, max], then one Float64 count per bucket. Float64 counts stay exact up to 2^53, so they do not
+ * overflow in practice. One writer at a time: the sequence is odd while a write is in progress (a
+ * seqlock), and readers copy until they see the same even sequence before and after. A writer that
+ * finds the sequence odd has met another writer: the contract is broken, and it is counted.
  */
-const LAYOUT_TAG = 0x4c48_0001; // "HL", layout 1
+const LAYOUT_TAG = 0x4c48_0002; // "HL", layout 2
 const SEQ = 1;
-const HEADER_BYTES = 8;
+const COLLISIONS = 2;
+const HEADER_INTS = 4;
+const HEADER_BYTES = HEADER_INTS * 4;
 const COUNT = 0;
 const SUM = 1;
 const MIN = 2;
@@ -151,7 +156,7 @@ export class LatencyHistogram {
   }
 
   private constructor(readonly buffer: SharedArrayBuffer) {
-    this.header = new Int32Array(buffer, 0, 2);
+    this.header = new Int32Array(buffer, 0, HEADER_INTS);
     this.totals = new Float64Array(buffer, HEADER_BYTES, TOTALS);
     this.buckets = new Float64Array(buffer, BUCKETS_OFFSET, BUCKET_COUNT);
   }
@@ -160,7 +165,7 @@ export class LatencyHistogram {
   record(cycles: number): void {
     if (!Number.isSafeInteger(cycles) || cycles < 0) throw new RangeError(`latency ${cycles} is not a non-negative safe integer`);
     const t = this.totals;
-    Atomics.add(this.header, SEQ, 1);
+    this.beginWrite();
     t[COUNT]++;
     t[SUM] += cycles;
     if (cycles < t[MIN]) t[MIN] = cycles;
@@ -174,7 +179,7 @@ export class LatencyHistogram {
     const s = other.snapshot();
     if (s.count === 0) return;
     const t = this.totals;
-    Atomics.add(this.header, SEQ, 1);
+    this.beginWrite();
     t[COUNT] += s.count;
     t[SUM] += s.sum;
     if (s.min < t[MIN]) t[MIN] = s.min;
@@ -184,9 +189,21 @@ export class LatencyHistogram {
   }
 
   reset(): void {
-    Atomics.add(this.header, SEQ, 1);
+    this.beginWrite();
     this.clear();
     Atomics.add(this.header, SEQ, 1);
+  }
+
+  /** Writes that met another writer in progress (the one-writer contract broken): 0 in a correct system. */
+  get collisions(): number {
+    return Atomics.load(this.header, COLLISIONS);
+  }
+
+  /** Opens a write (the sequence turns odd); another write still open means two writers at once. */
+  private beginWrite(): void {
+    if ((Atomics.add(this.header, SEQ, 1) & 1) === 0) return;
+    Atomics.add(this.header, COLLISIONS, 1);
+    contractBroken('two writers at once on a latency histogram');
   }
 
   /** A consistent copy, safe to take while the writer records. */

@@ -1,12 +1,15 @@
 // A single-producer record ring in shared memory: a core worker appends records, the host drains
 // them. A full ring never blocks its core: the record is dropped and counted instead.
 
+import { contractBroken, contractChecks } from '../memory/contracts.js';
+
 /** Numbers per record: time (virtual cycles), kind, subject (vCPU or VM index), two arguments. */
 export const TRACE_FIELDS = 5;
-const HEADER_INTS = 4; // written, read, dropped, unused
+const HEADER_INTS = 4; // written, read, dropped, producing (while contract checks are on)
 const WRITTEN = 0;
 const READ = 1;
 const DROPPED = 2;
+const PRODUCING = 3;
 
 /** Records per core while tracing: 64 Ki records (2.5 MiB) hold far more than one 10 ms poll brings. */
 export const TRACE_RING_RECORDS = 65536;
@@ -45,6 +48,16 @@ export class TraceRing {
 
   /** Appends a record; when the host has fallen behind, the record is counted as dropped instead. */
   push(time: number, kind: number, subject: number, a = 0, b = 0): void {
+    if (contractChecks()) {
+      if (Atomics.exchange(this.header, PRODUCING, 1) !== 0) contractBroken('two producers at once on a trace ring');
+      this.append(time, kind, subject, a, b);
+      Atomics.store(this.header, PRODUCING, 0);
+    } else {
+      this.append(time, kind, subject, a, b);
+    }
+  }
+
+  private append(time: number, kind: number, subject: number, a: number, b: number): void {
     const written = this.header[WRITTEN];
     // The counters wrap at 2^32 (| 0); with a power-of-two capacity the slots stay consistent.
     if (((written - Atomics.load(this.header, READ)) | 0) >= this.capacity) {

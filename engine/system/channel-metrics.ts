@@ -88,14 +88,14 @@ export class ChannelMetrics {
           messages: sync.messages + (carriesRing ? ring.messages : 0),
           bytes: sync.bytes + (carriesRing ? ring.bytes : 0),
           queueDepth: carriesRing ? ring.depth : 0,
-          doorbellsRung: t.doorbells[slot],
+          doorbellsRung: t.doorbellCount(slot),
           doorbellsSuppressed: ring === undefined ? 0 : ring.suppressed[from],
           syncMessages: sync.messages,
           latency: t.channelLatency[slot].snapshot().toJSON(),
           latencyRejected: Atomics.load(t.latencyRejected, slot),
         };
       };
-      return { name: c.name, endpoints: names, doorbells: [t.doorbells[2 * i], t.doorbells[2 * i + 1]], flows: [flow(0), flow(1)] };
+      return { name: c.name, endpoints: names, doorbells: [t.doorbellCount(2 * i), t.doorbellCount(2 * i + 1)], flows: [flow(0), flow(1)] };
     });
   }
 

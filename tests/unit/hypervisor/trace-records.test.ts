@@ -14,7 +14,7 @@ const vm = (name: string, firstVcpu: number): VmLayout => ({
 
 const layout: SystemLayout = {
   cores: 2, threadOf: [0, 1], spin: false, syncGroup: [0, 0], memoryBytes: 1 << 20, mode: 'virtual', quantum: 10_000, frequency: 100_000_000,
-  policy: 'fixed-priority', instructionLimit: Infinity, preemptionBound: 10_000, switchCost: 100, majorFrame: 0, windows: [],
+  policy: 'fixed-priority', instructionLimit: Infinity, checks: false, preemptionBound: 10_000, switchCost: 100, majorFrame: 0, windows: [],
   vms: [vm('a', 0), vm('b', 1)],
   channels: [{ name: 'c', physicalBase: 0, size: 4096, endpoints: [{ vm: 0, address: 0, writable: true, irq: 32 }, { vm: 1, address: 0, writable: true, irq: 32 }], ringProducer: -1 }],
 };
