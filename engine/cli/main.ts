@@ -3,7 +3,8 @@
 import { UsageError } from './args.js';
 import { EXIT_USAGE } from './exit-codes.js';
 import { controlCommand } from './control-command.js';
-import { runCommand, RUN_USAGE, type CommandIo } from './run-command.js';
+import type { CommandIo } from './command-io.js';
+import { runCommand, RUN_USAGE } from './run-command.js';
 import { sweepCommand } from './sweep-command.js';
 import { validateCommand } from './validate-command.js';
 

@@ -5,6 +5,7 @@ import { GuestFileError, readGuestFile } from '../host/guest-file.js';
 import { Machine, MAX_HARTS, type MachineExit, type MachineOptions } from '../host/machine.js';
 import { parseSize } from '../memory/physical-memory.js';
 import { integerOption, parseArgs, secondsOption, UsageError } from './args.js';
+import type { CommandIo } from './command-io.js';
 import { EXIT_BAD_INPUT, EXIT_LIMIT, EXIT_MACHINE_FAILURE } from './exit-codes.js';
 import { Progress } from './progress.js';
 import { runScenario } from './run-scenario.js';
@@ -55,12 +56,6 @@ const SPECS = {
   trace: { value: true },
   control: { value: true },
 };
-
-export interface CommandIo {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  stdin?: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
-}
 
 export async function runCommand(argv: readonly string[], io: CommandIo): Promise<number> {
   const args = parseArgs(argv, SPECS);
@@ -194,7 +189,7 @@ function report(exit: MachineExit, io: CommandIo): number {
 function attachInput(stdin: CommandIo['stdin'], machine: Machine): () => void {
   if (stdin === undefined || !stdin.isTTY) return () => undefined;
   stdin.setRawMode?.(true);
-  const onData = (chunk: Buffer) => {
+  const onData = (chunk: Uint8Array) => {
     // Ctrl-A x quits, as in QEMU's -nographic console.
     if (chunk.includes(0x01) && chunk.includes(0x78)) machine.stop('stopped by the user');
     else machine.input(chunk);

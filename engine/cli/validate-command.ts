@@ -3,7 +3,7 @@
 import { loadScenarioFile } from '../host/scenario-file.js';
 import { plural } from '../scenario/fields.js';
 import { parseArgs, UsageError } from './args.js';
-import type { CommandIo } from './run-command.js';
+import type { CommandIo } from './command-io.js';
 
 export const VALIDATE_USAGE = `usage: tessera validate SCENARIO.json... [options]
 
