@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { openMonitor, numberAttribute, sampleSeq, vmRow, vmStates, waitForSamples } from './monitor-page.js';
-import { CHROMIUM_MISSING, CHROMIUM_REASON, engineCanUpdate, FIXTURES, ROOT, SCREENSHOTS, startMonitorServer, type MonitorServer } from './monitor-server.js';
+import { CHROMIUM_MISSING, CHROMIUM_REASON, FIXTURES, SCREENSHOTS, startMonitorServer, type MonitorServer } from './monitor-server.js';
 
 test.skip(CHROMIUM_MISSING, CHROMIUM_REASON);
 
@@ -89,7 +89,6 @@ test('wiping a VM asks first; confirmed, the VM is wiped and the others run on',
 });
 
 test('a firmware-over-the-air update switches the VM to the new image, and a bad ELF is refused', async ({ page }) => {
-  test.skip(!(await engineCanUpdate()), 'System.update (FOTA) is not in this engine yet');
   server = await startMonitorServer(`${FIXTURES}/fota.json`);
   await openMonitor(page, server.url);
   const update = vmRow(page, 'rtos').locator('button[data-command="update"]');
