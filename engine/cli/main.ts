@@ -38,7 +38,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
       case 'sweep':
         return await sweepCommand(rest, io);
       case 'validate':
-        return await validateCommand(rest, io);
+        return validateCommand(rest, io);
       case 'update':
       case 'wipe':
       case 'vm':

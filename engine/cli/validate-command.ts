@@ -31,7 +31,7 @@ interface FileReport {
   policy?: string;
 }
 
-export async function validateCommand(argv: readonly string[], io: CommandIo): Promise<number> {
+export function validateCommand(argv: readonly string[], io: CommandIo): number {
   const args = parseArgs(argv, SPECS);
   if (args.options.has('help')) {
     io.stdout.write(VALIDATE_USAGE + '\n');

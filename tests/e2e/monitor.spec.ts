@@ -142,7 +142,7 @@ test('exports metrics as JSON and CSV, and the trace as Chrome Trace Event JSON'
   await expect.poll(() => numberAttribute(page.getByTestId('gantt'), 'data-runs')).toBeGreaterThan(0);
   const download = async (format: string) => {
     const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`export-${format}`).click()]);
-    return { name: file.suggestedFilename(), text: await readFile((await file.path())!, 'utf8') };
+    return { name: file.suggestedFilename(), text: await readFile(await file.path(), 'utf8') };
   };
   const json = await download('json');
   expect(json.name).toBe('monitor-demo-metrics.json');

@@ -44,7 +44,7 @@ function withEndpoint(c: number, e: number, fields: Json, json: WithChannels = w
 }
 
 function withChannelFields(c: number, fields: Json, json: WithChannels = withChannel()): WithChannels {
-  json.channels[c] = { ...json.channels[c], ...fields } as ChannelJson;
+  json.channels[c] = { ...json.channels[c], ...fields };
   return json;
 }
 
