@@ -1,0 +1,98 @@
+// The layering of DESIGN.md as data, read by .dependency-cruiser.mjs. Imports flow cli, host →
+// hypervisor → cores, devices → memory; engine/ is platform-neutral except engine/host; only
+// app/host drives the engine; the renderer and the preload run in the page's sandbox. Every folder
+// with code is a layer here.
+
+/**
+ * Which layers each layer may import from (besides itself). A layer is a folder, or '.' for the
+ * configuration files at the top of the project; 'engine/*' is every engine folder, '*' everything.
+ * @type {Record<string, string[]>}
+ */
+export const LAYERS = {
+  'engine/memory': [],
+  'engine/devices': ['engine/memory'],
+  'engine/cores': ['engine/memory'],
+  'engine/loader': ['engine/memory'],
+  'engine/metrics': [],
+  'engine/scenario': ['engine/memory', 'engine/loader'],
+  // Scaling experiments: sweep points, their records, result files and plots (pure).
+  'engine/experiment': ['engine/memory', 'engine/loader', 'engine/metrics', 'engine/scenario'],
+  'engine/hypervisor': ['engine/memory', 'engine/cores', 'engine/devices', 'engine/loader', 'engine/metrics', 'engine/scenario'],
+  'engine/host': ['engine/memory', 'engine/cores', 'engine/devices', 'engine/loader', 'engine/metrics', 'engine/scenario', 'engine/hypervisor', 'engine/experiment'],
+  'engine/cli': ['engine/memory', 'engine/cores', 'engine/devices', 'engine/loader', 'engine/metrics', 'engine/scenario', 'engine/hypervisor', 'engine/experiment', 'engine/host'],
+  'app/shared': [],
+  'app/renderer': ['app/shared'],
+  'app/preload': ['app/shared'],
+  // The monitor's engine host: the one app folder that drives the engine.
+  'app/host': ['app/shared', 'engine/host', 'engine/scenario', 'engine/metrics', 'engine/hypervisor'],
+  'app/main': ['app/shared', 'app/host'],
+  'app/web': ['app/shared', 'app/host'],
+  // npm start / npm run monitor:web: build when needed, then start dist/ or out/ (never imported).
+  'app/launch': [],
+  // The tools: they run the engine as its users do.
+  bench: ['engine/*'],
+  // bin/tessera.js runs the compiled CLI (dist/engine/cli) and nothing else.
+  bin: ['dist/engine/cli'],
+  fuzz: ['engine/*', 'app/shared', 'app/host', 'app/web'],
+  scripts: [],
+  tests: ['*'],
+  types: [],
+  '.': ['*'],
+};
+
+/**
+ * Layers that may use Node: its built-in modules, and globals such as process, Buffer and __dirname.
+ * @type {string[]}
+ */
+export const NODE_LAYERS = ['engine/host', 'app/host', 'app/main', 'app/web', 'app/launch', 'bench', 'bin', 'fuzz', 'scripts', 'tests', '.'];
+
+/**
+ * The npm packages each layer may import; a layer not named here may use what package.json lists.
+ * The renderer and the preload run in the page's sandbox, so neither may pull in Node-only
+ * packages; the engine runs from an installed package, so it uses `dependencies` only.
+ * @type {Record<string, string[]>}
+ */
+export const PACKAGES = {
+  'engine/memory': [],
+  'engine/devices': [],
+  'engine/cores': [],
+  'engine/loader': [],
+  'engine/metrics': [],
+  'engine/scenario': [],
+  'engine/experiment': [],
+  'engine/hypervisor': [],
+  // tsx only in ts-worker-bootstrap.mjs, which runs when the engine runs from its TypeScript sources.
+  'engine/host': ['comlink', 'tsx'],
+  'engine/cli': [],
+  'app/shared': [],
+  'app/renderer': ['chart.js'],
+  'app/preload': ['electron'],
+  'app/host': [],
+  'app/main': ['electron'],
+  'app/web': ['ws'],
+  'app/launch': [],
+  bench: [],
+  bin: [],
+  fuzz: ['ws'],
+  scripts: [],
+  types: [],
+};
+
+/**
+ * Layers that run from an installed package (npm install --omit=dev): no devDependencies there.
+ * @type {string[]}
+ */
+export const RUNTIME_LAYERS = ['engine/*', 'app/shared', 'app/host', 'app/web', 'bin'];
+
+/**
+ * The files a layer ('engine/*', 'bench', '.') covers, as a regular expression on paths from the
+ * project root.
+ * @param {string} layer
+ * @returns {string}
+ */
+export function layerPattern(layer) {
+  if (layer === '*') return '.*';
+  if (layer === '.') return '^[^/]+$';
+  const folder = layer.endsWith('/*') ? `${layer.slice(0, -2)}/[^/]+` : layer;
+  return `^${folder.replaceAll('.', '\\.')}/`;
+}
