@@ -1,7 +1,7 @@
-// The layering of DESIGN.md as data, read by .dependency-cruiser.mjs. Imports flow cli, host →
-// hypervisor → cores, devices → memory; engine/ is platform-neutral except engine/host; only
-// app/host drives the engine; the renderer and the preload run in the page's sandbox. Every folder
-// with code is a layer here.
+// The layering of DESIGN.md as data, read by .dependency-cruiser.mjs (imports) and eslint.config.js
+// (Node globals, module URLs computed at run time). Imports flow cli, host → hypervisor → cores,
+// devices → memory; engine/ is platform-neutral except engine/host; only app/host drives the
+// engine; the renderer and the preload run in the page's sandbox. Every folder with code is a layer.
 
 /**
  * Which layers each layer may import from (besides itself). A layer is a folder, or '.' for the
@@ -85,6 +85,12 @@ export const PACKAGES = {
 export const RUNTIME_LAYERS = ['engine/*', 'app/shared', 'app/host', 'app/web', 'bin'];
 
 /**
+ * Node's globals, which only NODE_LAYERS may use (the common layers also compile with `types: []`).
+ * @type {string[]}
+ */
+export const NODE_GLOBALS = ['process', 'Buffer', '__dirname', '__filename', 'require', 'module', 'exports', 'global', 'setImmediate', 'clearImmediate'];
+
+/**
  * The files a layer ('engine/*', 'bench', '.') covers, as a regular expression on paths from the
  * project root.
  * @param {string} layer
@@ -95,4 +101,13 @@ export function layerPattern(layer) {
   if (layer === '.') return '^[^/]+$';
   const folder = layer.endsWith('/*') ? `${layer.slice(0, -2)}/[^/]+` : layer;
   return `^${folder.replaceAll('.', '\\.')}/`;
+}
+
+/**
+ * Glob patterns (for ESLint's `files`) of the given layers' source files.
+ * @param {string[]} layers
+ * @returns {string[]}
+ */
+export function layerGlobs(layers) {
+  return layers.flatMap((layer) => (layer === '.' ? ['*.{js,mjs,cjs,ts,mts,cts}'] : [`${layer}/**/*.{js,mjs,cjs,ts,mts,cts}`]));
 }
