@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CHANNEL_ACCESS, CHANNEL_FIELDS, ENDPOINT_FIELDS } from '../../../engine/scenario/channels.js';
 import { UART_IRQ } from '../../../engine/scenario/guest-map.js';
-import { CHANNEL_NAME_PATTERN, SCENARIO_DEFAULTS, SCENARIO_LIMITS, VM_NAME_PATTERN } from '../../../engine/scenario/scenario.js';
+import { NAME_PATTERN, SCENARIO_DEFAULTS, SCENARIO_LIMITS } from '../../../engine/scenario/scenario.js';
 import {
   FAULT_POLICIES,
   MAX_WINDOWS,
@@ -130,8 +130,8 @@ describe('scenarios/scenario.schema.json', () => {
     expect([root.channels.minItems, root.channels.maxItems]).toEqual([SCENARIO_LIMITS.channels.min, SCENARIO_LIMITS.channels.max]);
     expect([channel.endpoints.minItems, channel.endpoints.maxItems]).toEqual([2, 2]);
     expect(endpoint.irq.not).toEqual({ const: UART_IRQ });
-    expect(vm.name.pattern).toBe(VM_NAME_PATTERN.source);
-    expect(channel.name.pattern).toBe(CHANNEL_NAME_PATTERN.source);
+    expect(vm.name.pattern).toBe(NAME_PATTERN.source);
+    expect(channel.name.pattern).toBe(NAME_PATTERN.source);
 
     expect(root.timing.properties!.mode.default).toBe(SCENARIO_DEFAULTS.timing.mode);
     expect(root.timing.properties!.quantum.default).toBe(SCENARIO_DEFAULTS.timing.quantum);
