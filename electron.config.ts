@@ -6,6 +6,7 @@ import { dirname, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
+import { PAGE_CONTENT_SECURITY_POLICY } from './app/shared/content-security-policy.js';
 
 const root = dirname(fileURLToPath(import.meta.url));
 
@@ -27,6 +28,18 @@ function engineHostFromDist(): Plugin {
   };
 }
 
+const CSP_PLACEHOLDER = '%TESSERA_CONTENT_SECURITY_POLICY%';
+
+/** The page with its Content-Security-Policy written into its <meta> tag; a page without the tag fails the build. */
+export function withContentSecurityPolicy(html: string): string {
+  if (!html.includes(CSP_PLACEHOLDER)) throw new Error(`app/renderer/index.html has no ${CSP_PLACEHOLDER} to fill`);
+  return html.replaceAll(CSP_PLACEHOLDER, PAGE_CONTENT_SECURITY_POLICY);
+}
+
+function pageContentSecurityPolicy(): Plugin {
+  return { name: 'tessera-page-content-security-policy', transformIndexHtml: withContentSecurityPolicy };
+}
+
 export default defineConfig({
   main: {
     plugins: [engineHostFromDist()],
@@ -45,6 +58,7 @@ export default defineConfig({
     },
   },
   renderer: {
+    plugins: [pageContentSecurityPolicy()],
     root: resolve(root, 'app/renderer'),
     base: './',
     build: {

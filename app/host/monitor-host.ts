@@ -12,7 +12,7 @@ import { parseRequest, PROTOCOL_VERSION, type PushMessage, type RequestMessage, 
 import { knownGuests, knownScenarios } from './catalog.js';
 import { HostError } from './host-error.js';
 import { scenarioInfo } from './scenario-info.js';
-import { engineCanUpdate, firstLine, MAX_SAMPLE_HZ, SystemSession } from './system-session.js';
+import { firstLine, MAX_SAMPLE_HZ, SystemSession } from './system-session.js';
 
 export interface MonitorHostOptions {
   /** The project folder: relative paths resolve against it and the pickers list its files. */
@@ -104,7 +104,7 @@ export class MonitorHost {
   hello(): HelloResult {
     return {
       version: PROTOCOL_VERSION,
-      capabilities: { update: engineCanUpdate(), filePicker: this.options.pickFile !== undefined },
+      capabilities: { filePicker: this.options.pickFile !== undefined },
       scenario: this.scenario?.info ?? null,
       scenarioErrors: this.scenarioErrors,
       status: this.session?.state ?? IDLE,

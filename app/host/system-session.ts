@@ -18,15 +18,6 @@ const MAX_EVENTS_PER_SAMPLE = 1000;
 const BACKLOG_EVENTS = 500;
 const BACKLOG_CONSOLE_CHARS = 64 * 1024;
 
-/** The engine's firmware-over-the-air entry point, on engines that have it. */
-interface UpdatingSystem {
-  update(vm: string, elfPath: string): Promise<unknown>;
-}
-
-export function engineCanUpdate(): boolean {
-  return typeof (System.prototype as unknown as Partial<UpdatingSystem>).update === 'function';
-}
-
 export interface SessionListener {
   sample(sample: MonitorSample): void;
   status(status: SystemStatus): void;
@@ -110,8 +101,7 @@ export class SystemSession {
   }
 
   async update(vm: string, elfPath: string): Promise<unknown> {
-    const system = this.runningSystem() as System & Partial<UpdatingSystem>;
-    if (typeof system.update !== 'function') throw new HostError('firmware update is not available in this engine version');
+    const system = this.runningSystem();
     try {
       return await system.update(vm, elfPath);
     } catch (error) {

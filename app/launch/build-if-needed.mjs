@@ -8,6 +8,10 @@ import { join } from 'node:path';
 const SOURCES = ['app', 'engine', 'electron.config.ts', 'tsconfig.json', 'package.json'];
 const OUTPUTS = ['dist/app/host/monitor-host.js', 'dist/app/web/main.js', 'out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html'];
 
+/**
+ * @param {string} path
+ * @returns {number}
+ */
 function newestMtime(path) {
   let stat;
   try {
@@ -19,13 +23,21 @@ function newestMtime(path) {
   return Math.max(0, ...readdirSync(path).map((name) => newestMtime(join(path, name))));
 }
 
+/**
+ * @param {string} root
+ * @returns {boolean}
+ */
 export function needsBuild(root) {
   const outputs = OUTPUTS.map((p) => { try { return statSync(join(root, p)).mtimeMs; } catch { return -1; } });
   if (outputs.some((t) => t < 0)) return true;
   return Math.max(...SOURCES.map((p) => newestMtime(join(root, p)))) > Math.min(...outputs);
 }
 
-/** Returns false (after the build printed why) when the build failed. */
+/**
+ * Returns false (after the build printed why) when the build failed.
+ * @param {string} root
+ * @returns {boolean}
+ */
 export function buildIfNeeded(root) {
   if (!needsBuild(root)) return true;
   process.stderr.write('tessera: building the monitor (npm run build:monitor)\n');

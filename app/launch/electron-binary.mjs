@@ -8,7 +8,11 @@ import { dirname, join } from 'node:path';
 export const ELECTRON_MISSING_HINT =
   'fetch it with `npx install-electron --no` on a machine that reaches GitHub (Electron 43+ downloads its binary on first use, not at npm install), or use the browser monitor: npm run monitor:web';
 
-/** { path } of the binary, or { missing } with the one-line reason it cannot be used. */
+/**
+ * { path } of the binary, or { missing } with the one-line reason it cannot be used.
+ * @param {string} root
+ * @returns {{ path: string; missing?: undefined } | { missing: string; path?: undefined }}
+ */
 export function findElectronBinary(root) {
   let packageDir;
   try {

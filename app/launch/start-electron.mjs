@@ -17,4 +17,4 @@ if (electron.missing !== undefined) {
 if (!buildIfNeeded(root)) process.exit(1);
 const child = spawn(electron.path, [root, ...process.argv.slice(2)], { stdio: 'inherit' });
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) process.on(signal, () => child.kill(signal));

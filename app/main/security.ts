@@ -1,9 +1,9 @@
 // Electron's security checklist for the whole app: no navigation, no new windows, no webviews, no
-// permissions, and a Content-Security-Policy on every response.
+// permissions, and a Content-Security-Policy on every response (the page's file carries its own
+// <meta> policy too: app/shared/content-security-policy.ts).
 
 import { app, session } from 'electron';
-
-export const CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+import { DESKTOP_CONTENT_SECURITY_POLICY } from '../shared/content-security-policy.js';
 
 export function hardenApp(): void {
   app.on('web-contents-created', (_event, contents) => {
@@ -20,6 +20,6 @@ export function hardenSession(): void {
   s.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   s.setPermissionCheckHandler(() => false);
   s.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [DESKTOP_CONTENT_SECURITY_POLICY] } });
   });
 }

@@ -47,7 +47,8 @@ export class WebSocketTransport implements MonitorTransport {
   private receive(text: string): void {
     let message: Partial<ResponseMessage> & Partial<PushMessage>;
     try {
-      message = JSON.parse(text);
+      // Only its `push` or `id` is trusted here; the page checks the rest of each message.
+      message = JSON.parse(text) as Partial<ResponseMessage> & Partial<PushMessage>;
     } catch {
       return;
     }

@@ -145,8 +145,6 @@ export interface SystemStatus {
 
 /** What this host can do (the renderer greys out the rest). */
 export interface Capabilities {
-  /** Firmware-over-the-air update of a VM from an ELF file. */
-  update: boolean;
   /** A native file picker (the desktop app); elsewhere the user types a path. */
   filePicker: boolean;
 }

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { webContentSecurityPolicy } from '../shared/content-security-policy.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -14,19 +15,6 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json',
   '.map': 'application/json',
 };
-
-export function contentSecurityPolicy(port: number): string {
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data: blob:",
-    `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-}
 
 /** The file under `root` a URL path names, or undefined when it would leave `root`. */
 export function staticPath(root: string, urlPath: string): string | undefined {
@@ -44,7 +32,7 @@ export function staticPath(root: string, urlPath: string): string | undefined {
 
 export async function serveStatic(root: string, port: number, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const headers = {
-    'Content-Security-Policy': contentSecurityPolicy(port),
+    'Content-Security-Policy': webContentSecurityPolicy(port),
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'Cache-Control': 'no-store',

@@ -4,7 +4,7 @@
 // option given twice or with an empty value is refused. Then the typed helpers for integer, seconds
 // and size values.
 
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { parseSize } from '../memory/physical-memory.js';
 
 /** A mistake on the command line: one line, exit code 2. */
@@ -26,7 +26,6 @@ export interface OptionSpec {
 
 export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
 
-type NodeOptions = NonNullable<ParseArgsConfig['options']>;
 
 type OptionValue<O extends OptionSpec> = O['type'] extends 'string' ? string : boolean;
 
@@ -43,7 +42,7 @@ export interface ParsedArgs<S extends OptionSpecs> {
 export function parseOptions<const S extends OptionSpecs>(argv: readonly string[], options: S): ParsedArgs<S> {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options: options as NodeOptions, strict: true, allowPositionals: true, tokens: true });
+    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true, tokens: true });
   } catch (error) {
     if (!String((error as NodeJS.ErrnoException).code).startsWith('ERR_PARSE_ARGS_')) throw error;
     throw new UsageError(describeMistake(argv, options) ?? String((error as Error).message).split(/\.\s|\n/, 1)[0]);
@@ -56,7 +55,7 @@ export function parseOptions<const S extends OptionSpecs>(argv: readonly string[
     if (given.has(token.name)) throw new UsageError(`option --${token.name} given twice`);
     given.add(token.name);
   }
-  return { values: parsed.values as OptionValues<S>, positionals: parsed.positionals };
+  return { values: parsed.values, positionals: parsed.positionals };
 }
 
 /**
@@ -64,7 +63,7 @@ export function parseOptions<const S extends OptionSpecs>(argv: readonly string[
  * lenient parse: parseArgs names only one letter of `-mem` and words its errors in several lines.
  */
 function describeMistake(argv: readonly string[], options: OptionSpecs): string | undefined {
-  for (const token of parseArgs({ args: [...argv], options: options as NodeOptions, strict: false, tokens: true }).tokens) {
+  for (const token of parseArgs({ args: [...argv], options, strict: false, tokens: true }).tokens) {
     if (token.kind !== 'option') continue;
     const spec = Object.hasOwn(options, token.name) ? options[token.name] : undefined;
     // A long option without its `=value`; a group of short ones as written (-mem, -h=1).

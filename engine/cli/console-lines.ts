@@ -14,6 +14,16 @@ export function escapeControls(text: string): string {
   return text.replace(CONTROL, (c) => (c === '\r' ? '\\r' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }
 
+/** Bytes passed to String.fromCharCode at once: far below any engine's limit on arguments. */
+const LATIN1_CHUNK = 8192;
+
+/** Guests print bytes; latin1 maps each to one character (U+0000 to U+00FF). */
+function latin1(bytes: Uint8Array): string {
+  let text = '';
+  for (let at = 0; at < bytes.length; at += LATIN1_CHUNK) text += String.fromCharCode(...bytes.subarray(at, at + LATIN1_CHUNK));
+  return text;
+}
+
 /**
  * Splits each VM's bytes into lines. The unfinished line of a VM is kept as pieces (never
  * re-concatenated per chunk) and is at most MAX_LINE_PIECE characters: a longer line is printed in
@@ -26,8 +36,7 @@ export class ConsoleLines {
   constructor(private readonly write: (text: string) => void) {}
 
   add(vm: string, bytes: Uint8Array): void {
-    // Guests print bytes; latin1 maps each to one character.
-    const text = Buffer.from(bytes).toString('latin1');
+    const text = latin1(bytes);
     const line = this.lineOf(vm);
     const out: string[] = [];
     for (let start = 0; ;) {

@@ -6,7 +6,7 @@ import { fileErrorReason } from '../host/guest-file.js';
 import { LIFECYCLE_COMMANDS, type ControlRequest, type ControlResponse } from '../system/control-protocol.js';
 import { parseOptions, shown, UsageError } from './args.js';
 import { EXIT_BAD_INPUT, EXIT_NO_SYSTEM } from './exit-codes.js';
-import type { CommandIo } from './run-command.js';
+import type { CommandIo } from './command-io.js';
 
 export const CONTROL_USAGE = `usage: tessera update VM NEW.elf [--control SOCKET]
        tessera wipe VM [--control SOCKET]

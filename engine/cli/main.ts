@@ -3,7 +3,8 @@
 import { parseOptions, shown, UsageError } from './args.js';
 import { EXIT_USAGE } from './exit-codes.js';
 import { controlCommand } from './control-command.js';
-import { runCommand, RUN_USAGE, type CommandIo } from './run-command.js';
+import type { CommandIo } from './command-io.js';
+import { runCommand, RUN_USAGE } from './run-command.js';
 import { sweepCommand } from './sweep-command.js';
 import { validateCommand } from './validate-command.js';
 
@@ -39,7 +40,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
       case 'sweep':
         return await sweepCommand(rest, io);
       case 'validate':
-        return await validateCommand(rest, io);
+        return validateCommand(rest, io);
       case 'update':
       case 'wipe':
       case 'vm':

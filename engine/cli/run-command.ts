@@ -4,7 +4,9 @@ import { ElfError } from '../loader/elf.js';
 import { GuestFileError, readGuestFile } from '../host/guest-file.js';
 import { Machine, MAX_HARTS, type MachineExit, type MachineOptions } from '../host/machine.js';
 import { MAX_RAM_BYTES, PAGE_SIZE } from '../memory/memory-map.js';
-import { integerOption, parseOptions, secondsOption, sizeOption, UsageError, type ParsedArgs } from './args.js';
+import { integerOption, parseOptions, secondsOption, sizeOption, UsageError } from './args.js';
+import { RUN_OPTIONS as OPTIONS } from './run-options.js';
+import type { CommandIo } from './command-io.js';
 import { EXIT_BAD_INPUT, EXIT_LIMIT, EXIT_MACHINE_FAILURE } from './exit-codes.js';
 import { Progress } from './progress.js';
 import { runScenario } from './run-scenario.js';
@@ -43,26 +45,6 @@ ELF options:
 exit codes: the guest's code; 2 usage error; 3 unloadable guest file;
 124 stopped by --timeout or --max-instructions; 125 trap loop, deadlock or crashed worker`;
 
-const OPTIONS = {
-  help: { type: 'boolean', short: 'h' },
-  harts: { type: 'string' },
-  mem: { type: 'string' },
-  'max-instructions': { type: 'string' },
-  timeout: { type: 'string' },
-  quantum: { type: 'string' },
-  duration: { type: 'string' },
-  json: { type: 'string' },
-  trace: { type: 'string' },
-  control: { type: 'string' },
-} as const;
-
-export type RunArgs = ParsedArgs<typeof OPTIONS>;
-
-export interface CommandIo {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  stdin?: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
-}
 
 export async function runCommand(argv: readonly string[], io: CommandIo): Promise<number> {
   const args = parseOptions(argv, OPTIONS);
@@ -189,7 +171,7 @@ function report(exit: MachineExit, io: CommandIo): number {
 function attachInput(stdin: CommandIo['stdin'], machine: Machine): () => void {
   if (stdin === undefined || !stdin.isTTY) return () => undefined;
   stdin.setRawMode?.(true);
-  const onData = (chunk: Buffer) => {
+  const onData = (chunk: Uint8Array) => {
     // Ctrl-A x quits, as in QEMU's -nographic console.
     if (chunk.includes(0x01) && chunk.includes(0x78)) machine.stop('stopped by the user');
     else machine.input(chunk);

@@ -8,7 +8,8 @@ import { ReportFileError, writeTextFile } from '../host/text-file.js';
 import { secondsOption } from './args.js';
 import { EXIT_BAD_INPUT } from './exit-codes.js';
 import { Progress } from './progress.js';
-import type { CommandIo, RunArgs } from './run-command.js';
+import type { CommandIo, StopSignal } from './command-io.js';
+import type { RunArgs } from './run-options.js';
 import { claimControlPath, ControlSocketError, defaultControlPath, startControlServer, type ControlServer } from '../host/control-server.js';
 import { ConsoleLines } from './console-lines.js';
 import { formatScenarioReport } from './scenario-report.js';
@@ -62,17 +63,20 @@ export async function runScenario(path: string, args: RunArgs, io: CommandIo): P
   // ends the process at once, removing the socket first.
   let control: ControlServer | undefined;
   let signalled = false;
-  const onSignal = (signal: NodeJS.Signals) => {
+  const signals = io.signals;
+  const onSignal = (signal: StopSignal) => {
     if (!signalled) {
       signalled = true;
       system.stop();
       return;
     }
     control?.removeSocket();
-    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
-    process.kill(process.pid, signal);
+    signals?.off('SIGINT', onSignal);
+    signals?.off('SIGTERM', onSignal);
+    signals?.kill(signals.pid, signal);
   };
-  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  signals?.on('SIGINT', onSignal);
+  signals?.on('SIGTERM', onSignal);
   let progress: Progress | undefined;
   try {
     try {
@@ -109,7 +113,8 @@ export async function runScenario(path: string, args: RunArgs, io: CommandIo): P
     }
     return 0;
   } finally {
-    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+    signals?.off('SIGINT', onSignal);
+    signals?.off('SIGTERM', onSignal);
     progress?.stop();
     await control?.close();
     await system.dispose();

@@ -6,7 +6,7 @@ import type { SweepRun } from '../experiment/sweep-record.js';
 import { runSweep, SweepError } from '../host/sweep-runner.js';
 import { integerOption, parseOptions, secondsOption, UsageError, type ParsedArgs } from './args.js';
 import { EXIT_BAD_INPUT } from './exit-codes.js';
-import type { CommandIo } from './run-command.js';
+import type { CommandIo } from './command-io.js';
 import { estimateRemainingMs, formatProgress } from './sweep-progress.js';
 
 /** Exit code of a sweep stopped by Ctrl-C (128 + SIGINT), its finished runs written. */
@@ -60,7 +60,8 @@ export async function sweepCommand(argv: readonly string[], io: CommandIo, comma
   if (out === undefined) throw new UsageError('sweep needs --out DIR');
   const controller = new AbortController();
   const interrupt = () => controller.abort();
-  process.once('SIGINT', interrupt);
+  // The first Ctrl-C stops the sweep after its files are written; a second one ends it at once.
+  io.signals?.once('SIGINT', interrupt);
   const progress = new SweepProgressLine(io.stderr);
 
   try {
@@ -98,7 +99,7 @@ export async function sweepCommand(argv: readonly string[], io: CommandIo, comma
     io.stderr.write(`tessera: ${error.message}\n`);
     return EXIT_BAD_INPUT;
   } finally {
-    process.off('SIGINT', interrupt);
+    io.signals?.off('SIGINT', interrupt);
     progress.stop();
   }
 }

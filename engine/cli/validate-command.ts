@@ -3,7 +3,7 @@
 import { loadScenarioFile } from '../host/scenario-file.js';
 import { plural } from '../scenario/fields.js';
 import { parseOptions, UsageError } from './args.js';
-import type { CommandIo } from './run-command.js';
+import type { CommandIo } from './command-io.js';
 
 export const VALIDATE_USAGE = `usage: tessera validate SCENARIO.json... [options]
 
@@ -31,7 +31,7 @@ interface FileReport {
   policy?: string;
 }
 
-export async function validateCommand(argv: readonly string[], io: CommandIo): Promise<number> {
+export function validateCommand(argv: readonly string[], io: CommandIo): number {
   const args = parseOptions(argv, OPTIONS);
   if (args.values.help) {
     io.stdout.write(VALIDATE_USAGE + '\n');

@@ -1,19 +1,16 @@
 // A hart's architectural state: registers, CSRs and counters, its saved context, pending
 // interrupts and trap entry and return. Memory access is hart-access.ts; execution is hart.ts.
 
-import { CSR_ILLEGAL, readCsr, writeCsr } from './csr.js';
 import { ContextNumber as N, ContextWord as W } from './hart-context.js';
 import type { HartMemory } from './hart-memory.js';
-import { Op } from './op.js';
 import { MSTATUS_MIE, MSTATUS_MPIE, MSTATUS_MPP, MSTATUS_MPP_SHIFT, MSTATUS_MPRV, MSTATUS_SIE, MSTATUS_SPIE, MSTATUS_SPP } from './mstatus.js';
-import { MIP_SEIP, Privilege, TrapCause } from './trap-cause.js';
+import { Privilege, TrapCause } from './trap-cause.js';
 
 /** Consecutive traps with no instruction retired in between that count as a trap loop. */
 const TRAP_LOOP_LIMIT = 8;
 
 const INHIBIT_CY = 0b001;
 const INHIBIT_IR = 0b100;
-const MIP_CSR = 0x344;
 
 /** Interrupt priority order of the privileged spec: MEI, MSI, MTI, SEI, SSI, STI. */
 const INTERRUPT_PRIORITY = [11, 3, 7, 9, 1, 5];
@@ -331,32 +328,6 @@ export abstract class HartState {
     return this.sepc;
   }
 
-  /** Executes a CSR instruction; returns true when interrupts may have become deliverable. */
-  protected csrInstruction(w: number, csr: number): boolean {
-    const op = w & 0xff;
-    const rdField = (w >>> 8) & 63;
-    const rs1 = (w >>> 14) & 31;
-    const immediate = op >= Op.Csrrwi;
-    const operand = immediate ? rs1 : this.x[rs1];
-    const kind = immediate ? op - Op.Csrrwi : op - Op.Csrrw; // 0 write, 1 set, 2 clear
-    const writes = kind === 0 || rs1 !== 0;
-    const reads = kind !== 0 || rdField !== 32;
-    const old = readCsr(this, csr, writes);
-    if (old === CSR_ILLEGAL) {
-      const rd = rdField === 32 ? 0 : rdField;
-      const f3 = (immediate ? 5 : 1) + kind;
-      this.fault(TrapCause.IllegalInstruction, (csr << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | 0x73);
-      return false;
-    }
-    let unmask = false;
-    if (writes) {
-      // Only the software-writable SEIP bit takes part in a read-modify-write of mip, not the line.
-      const base = csr === MIP_CSR ? (old & ~MIP_SEIP) | (this.mipSoft & MIP_SEIP) : old;
-      const value = kind === 0 ? operand : kind === 1 ? base | operand : base & ~operand;
-      unmask = writeCsr(this, csr, value);
-    }
-    if (reads) this.x[rdField] = old;
-    return unmask;
-  }
+
 
 }

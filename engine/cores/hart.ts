@@ -2,17 +2,19 @@
 // instructions. Its state, traps and counters are hart-state.ts; memory and decoding hart-access.ts.
 
 import { PAGE_SHIFT } from '../memory/memory-map.js';
+import { CSR_ILLEGAL, readCsr, writeCsr } from './csr.js';
 import { HartAccess } from './hart-access.js';
 import { mulhSigned, mulhSignedUnsigned, mulhUnsigned } from './mul-high.js';
 import { Op } from './op.js';
 import { MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW } from './mstatus.js';
-import { INTERRUPT_BIT, Privilege, TrapCause } from './trap-cause.js';
+import { INTERRUPT_BIT, MIP_SEIP, Privilege, TrapCause } from './trap-cause.js';
 
 export type { TrapLoop } from './hart-state.js';
 
 /** Placeholder for "no decoded page cached" that keeps the page variable monomorphic. */
 const EMPTY_PAGE = new Int32Array(4096);
 const EMPTY_FLAGS = new Uint8Array(1);
+const MIP_CSR = 0x344;
 
 export class Hart extends HartAccess {
   /**
@@ -339,4 +341,31 @@ export class Hart extends HartAccess {
     return executed;
   }
 
-}
+
+  /** Executes a CSR instruction; returns true when interrupts may have become deliverable. */
+  protected csrInstruction(w: number, csr: number): boolean {
+    const op = w & 0xff;
+    const rdField = (w >>> 8) & 63;
+    const rs1 = (w >>> 14) & 31;
+    const immediate = op >= Op.Csrrwi;
+    const operand = immediate ? rs1 : this.x[rs1];
+    const kind = immediate ? op - Op.Csrrwi : op - Op.Csrrw; // 0 write, 1 set, 2 clear
+    const writes = kind === 0 || rs1 !== 0;
+    const reads = kind !== 0 || rdField !== 32;
+    const old = readCsr(this, csr, writes);
+    if (old === CSR_ILLEGAL) {
+      const rd = rdField === 32 ? 0 : rdField;
+      const f3 = (immediate ? 5 : 1) + kind;
+      this.fault(TrapCause.IllegalInstruction, (csr << 20) | (rs1 << 15) | (f3 << 12) | (rd << 7) | 0x73);
+      return false;
+    }
+    let unmask = false;
+    if (writes) {
+      // Only the software-writable SEIP bit takes part in a read-modify-write of mip, not the line.
+      const base = csr === MIP_CSR ? (old & ~MIP_SEIP) | (this.mipSoft & MIP_SEIP) : old;
+      const value = kind === 0 ? operand : kind === 1 ? base | operand : base & ~operand;
+      unmask = writeCsr(this, csr, value);
+    }
+    if (reads) this.x[rdField] = old;
+    return unmask;
+  }}

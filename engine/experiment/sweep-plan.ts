@@ -84,8 +84,8 @@ export function parseAxisList(name: SweepAxis, text: string): number[] | string[
 
 /** Every combination of the axes; cores vary fastest, then vms, quantum, policy. */
 export function sweepPoints(axes: SweepAxes): SweepPoint[] {
-  for (const [name, values] of Object.entries(axes)) {
-    if (values !== undefined && values.length === 0) throw new Error(`sweep: the ${name} axis is empty`);
+  for (const name of ['cores', 'vms', 'quantum', 'policy'] as const) {
+    if (axes[name]?.length === 0) throw new Error(`sweep: the ${name} axis is empty`);
   }
   const points: SweepPoint[] = [];
   for (const policy of axes.policy ?? [undefined]) {
@@ -153,8 +153,8 @@ function setPolicy(json: Json, policy: string): void {
 }
 
 function setVmCount(json: Json, count: number): void {
-  const vms = json.vms;
-  if (!Array.isArray(vms) || vms.length === 0) return;
+  if (!Array.isArray(json.vms) || json.vms.length === 0) return;
+  const vms: unknown[] = json.vms;
   if (count <= vms.length) {
     const dropped = new Set(vms.slice(count).map(nameOf));
     json.vms = vms.slice(0, count);

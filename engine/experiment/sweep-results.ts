@@ -1,5 +1,6 @@
 // What `tessera sweep` writes: a CSV of every run, a JSON document with a per-point summary, and a terminal table.
 
+import { csvField } from '../metrics/csv.js';
 import { pointLabel } from './sweep-plan.js';
 import type { ReproducibilityInfo, SweepPoint, SweepRun } from './sweep-record.js';
 
@@ -87,10 +88,6 @@ function commentLines(info: ReproducibilityInfo): string[] {
 /** An argument as a POSIX shell would need it, so the command line can be pasted back. */
 function shellWord(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
-}
-
-function csvField(text: string): string {
-  return /[",\r\n#]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 /** A number without exponent: `decimals` places when given, integers as they are, other values to 3 places; '' when absent. */

@@ -58,7 +58,7 @@ export function sendControlRequest(path: string, request: ControlRequest): Promi
       try {
         resolvePromise(responseOf(path, text));
       } catch (error) {
-        reject(error);
+        reject(error instanceof Error ? error : new Error(String(error)));
       }
     });
   });

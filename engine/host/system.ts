@@ -30,7 +30,7 @@ import { TraceFile } from './trace-file.js';
 import { callWorker, startWorkerHandle, stopWorkers, type WorkerHandle } from './worker-handle.js';
 
 export { LifecycleError } from '../system/vm-control.js';
-export { MAX_TRACE_LOG_ENTRIES, type TraceEntry } from '../system/trace-log.js';
+export type { TraceEntry } from '../system/trace-log.js';
 export type { SystemEvent } from '../system/event-log.js';
 export type { SystemSnapshot, VmSnapshot } from '../system/snapshot.js';
 

@@ -3,4 +3,6 @@ import { workerData } from 'node:worker_threads';
 import { register } from 'tsx/esm/api';
 
 register();
-await import(workerData.entry);
+// Node types workerData as any; worker-entry.ts always passes { entry: string }.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-member-access
+await import(String(workerData.entry));

@@ -89,14 +89,6 @@ export interface SyncIpcHost {
   wake(vcpu: number, now: number): void;
 }
 
-export function createSyncIpcBuffers(channels: number, vcpus: number): SyncIpcBuffers {
-  return {
-    ints: new SharedArrayBuffer(Math.max(4, (channels * CHANNEL_INTS + vcpus * VCPU_INTS) * 4)),
-    nums: new SharedArrayBuffer(Math.max(8, vcpus * VCPU_NUMS * 8)),
-    flows: new SharedArrayBuffer(Math.max(8, channels * 2 * FLOW_NUMS * 8)),
-  };
-}
-
 export class IpcTables {
   protected readonly ints: Int32Array;
   protected readonly nums: Float64Array;

@@ -18,7 +18,7 @@ import {
 } from './ipc-tables.js';
 import { TraceKind } from './trace-kinds.js';
 
-export { IpcBlock, IpcOp, IpcStatus, type SyncIpcBuffers, type SyncIpcHost } from './ipc-tables.js';
+export { IpcBlock, IpcOp, IpcStatus, type SyncIpcBuffers } from './ipc-tables.js';
 
 export function createSyncIpcBuffers(channels: number, vcpus: number): SyncIpcBuffers {
   return {

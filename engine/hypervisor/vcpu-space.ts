@@ -44,8 +44,7 @@ export function buildVcpu(tables: SystemTables, vcpu: number, events: VcpuEvents
   const vm = tables.layout.vms[vmIndex];
   const local = vcpu - vm.firstVcpu;
   const clintState = tables.clints[vmIndex];
-  let hart: Hart | undefined;
-  const clint = new Clint(clintState, () => hart!.liveTime(), (target) => events.poke(vm.firstVcpu + target));
+  const clint = new Clint(clintState, (): number => hart.liveTime(), (target) => events.poke(vm.firstVcpu + target));
   const test = new SifiveTest({ onExit: (code) => events.exit(vcpu, code), onReset: () => events.reset(vmIndex) });
   const uartState = tables.uarts[vmIndex];
   const ends = channelEnds(tables, vmIndex);
@@ -92,7 +91,7 @@ export function buildVcpu(tables: SystemTables, vcpu: number, events: VcpuEvents
     { base: UART_BASE, size: UART_SIZE, device: uartDrivingPlic(new Uart16550(uartState), plic) },
   ]);
   const watched = watchesStore(tables, vmIndex, (code) => events.exit(vcpu, code));
-  hart = new Hart(local, {
+  const hart: Hart = new Hart(local, {
     physical: tables.buffers.physical,
     ramPhysOffset: vm.physicalBase,
     ramBase: RAM_BASE,

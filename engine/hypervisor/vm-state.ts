@@ -46,8 +46,3 @@ export function illegalTransition(vm: string, state: VmState, command: Lifecycle
   if (LEGAL_FROM[command].includes(state)) return undefined;
   return `cannot ${command} VM '${vm}': it is ${VM_STATE_NAMES[state]}`;
 }
-
-/** States in which a VM's vCPUs may be scheduled. */
-export function isRunnable(state: VmState): boolean {
-  return state === VmState.Running;
-}

@@ -116,7 +116,7 @@ export class ByteRing {
     for (;;) {
       const head = Atomics.load(this.control, HEAD);
       if (head === Atomics.load(this.control, TAIL)) return -1;
-      const byte = this.data[head & this.mask]!;
+      const byte = this.data[head & this.mask];
       if (Atomics.compareExchange(this.control, HEAD, head, (head + 1) | 0) === head) {
         Atomics.notify(this.control, HEAD);
         return byte;

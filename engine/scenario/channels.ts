@@ -4,7 +4,7 @@ import { describeValue, hexRange, INVALID, known, ObjectReader, present, valid, 
 import { ADDRESS_SPACE_END, GUEST_DEVICES, guestRam, UART_IRQ, type GuestRange } from './guest-map.js';
 import type { ChannelWindowRequest } from './placement.js';
 import {
-  CHANNEL_NAME_PATTERN,
+  NAME_PATTERN,
   NAME_RULE,
   SCENARIO_DEFAULTS as DEFAULTS,
   SCENARIO_LIMITS as LIMITS,
@@ -81,7 +81,7 @@ export function completeChannel(draft: ChannelDraft, physicalBase: number): Chan
 function readChannel(problems: Problems, item: unknown, index: number, vms: readonly (ChannelVm | undefined)[] | undefined): ChannelDraft {
   const channel = ObjectReader.open(problems, item, `channels[${index}]`, CHANNEL_FIELDS);
   if (channel === INVALID) return { name: INVALID, size: INVALID, physicalBase: INVALID, endpoints: INVALID, ring: INVALID };
-  const name = channel.matching('name', CHANNEL_NAME_PATTERN, NAME_RULE, true);
+  const name = channel.matching('name', NAME_PATTERN, NAME_RULE, true);
   const size = channel.size('size', LIMITS.channelSize, true);
   const physicalBase = channel.size('physicalBase', LIMITS.physicalBase);
 

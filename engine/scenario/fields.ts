@@ -100,7 +100,8 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (value === null) return 'null';
   if (typeof value === 'object') return 'an object';
-  return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' || value === undefined) return String(value);
+  return `a ${typeof value}`;
 }
 
 /** "64 MiB", "4 KiB", "1 GiB"; bytes when not a whole number of KiB. */
@@ -257,8 +258,9 @@ export class ObjectReader {
   array<R extends boolean = false>(key: string, length: Bounds, noun: string, required?: R): Read<unknown[], R> {
     return this.read(key, required, (value) => {
       if (!Array.isArray(value)) return this.problem(key, `must be an array of ${noun} (got ${describeValue(value)})`);
-      if (value.length >= length.min && value.length <= length.max) return value;
-      return this.problem(key, `must list ${countRange(length)} ${noun} (got ${value.length})`);
+      const items: unknown[] = value;
+      if (items.length >= length.min && items.length <= length.max) return items;
+      return this.problem(key, `must list ${countRange(length)} ${noun} (got ${items.length})`);
     });
   }
 

@@ -13,8 +13,11 @@ const MAX_DEPTH = 512;
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
-class Malformed {
-  constructor(readonly at: number, readonly message: string) {}
+/** Thrown by the scanner at the first error; findJsonSyntaxError turns it into a JsonSyntaxError. */
+class Malformed extends Error {
+  constructor(readonly at: number, message: string) {
+    super(message);
+  }
 }
 
 /**

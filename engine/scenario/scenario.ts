@@ -191,8 +191,7 @@ export const SCENARIO_DEFAULTS = {
   channelAccess: 'rw' satisfies ChannelAccess,
 } as const;
 
-export const VM_NAME_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
-/** Channel names follow the VM name rule; they are unique among channels (a channel may share a VM's name). */
-export const CHANNEL_NAME_PATTERN = VM_NAME_PATTERN;
-/** What VM_NAME_PATTERN and CHANNEL_NAME_PATTERN accept, in words. */
+/** VM names and channel names; each is unique among its kind (a channel may share a VM's name). */
+export const NAME_PATTERN = /^[a-z][a-z0-9-]{0,31}$/;
+/** What NAME_PATTERN accepts, in words. */
 export const NAME_RULE = 'a lowercase letter followed by up to 31 lowercase letters, digits or "-"';

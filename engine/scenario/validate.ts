@@ -7,10 +7,10 @@ import { imageFitProblems } from './image-fit.js';
 import { findJsonSyntaxError, nestsTooDeep } from './json-syntax.js';
 import { checkWindows, placeMemory, placeUpdateSlots, placeVcpus, type WindowRequest } from './placement.js';
 import {
+  NAME_PATTERN,
   NAME_RULE,
   SCENARIO_DEFAULTS as DEFAULTS,
   SCENARIO_LIMITS as LIMITS,
-  VM_NAME_PATTERN,
   type FaultHandling,
   type FaultPolicy,
   type Scenario,
@@ -351,7 +351,7 @@ function readVm(
 }
 
 function readVmName(vm: ObjectReader): string | Invalid {
-  return vm.matching('name', VM_NAME_PATTERN, NAME_RULE, true);
+  return vm.matching('name', NAME_PATTERN, NAME_RULE, true);
 }
 
 function readAffinity(problems: Problems, vm: ObjectReader, cores: number | undefined | Invalid): number[] | undefined | Invalid {

@@ -2,6 +2,7 @@
 // permissions, a Content-Security-Policy on every response.
 
 import { describe, expect, it, vi } from 'vitest';
+import { DESKTOP_CONTENT_SECURITY_POLICY } from '../../app/shared/content-security-policy.js';
 
 type Listener = (...args: unknown[]) => void;
 const appListeners = new Map<string, Listener>();
@@ -20,7 +21,7 @@ vi.mock('electron', () => ({
   },
 }));
 
-const { CONTENT_SECURITY_POLICY, hardenApp, hardenSession } = await import('../../app/main/security.js');
+const { hardenApp, hardenSession } = await import('../../app/main/security.js');
 
 describe('hardenApp', () => {
   it('prevents navigation, redirects and webviews, and denies new windows, in every web contents', () => {
@@ -47,8 +48,8 @@ describe('hardenSession', () => {
     expect(permissionCheck!()).toBe(false);
     const result = vi.fn();
     headers!({ responseHeaders: { 'X-Other': ['1'] } }, result);
-    expect(result).toHaveBeenCalledWith({ responseHeaders: { 'X-Other': ['1'], 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
-    expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
-    expect(CONTENT_SECURITY_POLICY).not.toContain('unsafe');
+    expect(result).toHaveBeenCalledWith({ responseHeaders: { 'X-Other': ['1'], 'Content-Security-Policy': [DESKTOP_CONTENT_SECURITY_POLICY] } });
+    expect(DESKTOP_CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
+    expect(DESKTOP_CONTENT_SECURITY_POLICY).not.toContain('unsafe');
   });
 });

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SystemEvent, SystemSnapshot, TraceEntry } from '../../engine/host/system.js';
 import { chromeTrace, MAX_TRACE_EXPORT_ENTRIES } from '../../app/host/export/chrome-trace.js';
-import { CSV_COLUMNS, csvField, metricsCsv } from '../../app/host/export/metrics-csv.js';
+import { CSV_COLUMNS, metricsCsv } from '../../app/host/export/metrics-csv.js';
 import { metricsJson } from '../../app/host/export/metrics-json.js';
 
 const latency = { count: 3, min: 100, avg: 120, max: 160, p50: 100, p99: 160, p999: 160, buckets: [[100, 2], [160, 1]] as [number, number][] };
@@ -26,12 +26,6 @@ describe('metrics CSV', () => {
     expect(lines[1]).toBe('rtos,running,0,1000000,0.3,3,100,120.0,160,160,160,0,1,1,2.000000,4.000');
     expect(lines[2]).toBe('"hog, ""the"" CPU eater",paused,0 1,400000000,100.0,0,,,,,,2,0,0,2.000000,4.000');
     expect(lines[3]).toBe('');
-  });
-
-  it('quotes only fields that need it', () => {
-    expect(csvField('plain')).toBe('plain');
-    expect(csvField(12.5)).toBe('12.5');
-    expect(csvField('a\nb')).toBe('"a\nb"');
   });
 });
 

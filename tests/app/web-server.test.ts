@@ -75,7 +75,8 @@ function connect(query: string, headers: Record<string, string> = { Origin: `htt
 }
 
 function nextMessage(ws: WebSocket): Promise<Record<string, unknown>> {
-  return new Promise((resolve) => ws.once('message', (data) => resolve(JSON.parse(String(data)))));
+  // A Buffer: the socket's binaryType is 'nodebuffer', the default.
+  return new Promise((resolve) => ws.once('message', (data) => resolve(JSON.parse((data as Buffer).toString('utf8')))));
 }
 
 describe('the browser-mode server', () => {

@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { CHROMIUM_PATH } from '../../playwright.config.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -66,10 +66,4 @@ export async function startMonitorServer(scenario?: string): Promise<MonitorServ
       }
     },
   };
-}
-
-/** Whether the built engine has System.update (firmware over the air). */
-export async function engineCanUpdate(): Promise<boolean> {
-  const engine = await import(pathToFileURL(join(ROOT, 'dist/engine/host/system.js')).href) as { System: { prototype: Record<string, unknown> } };
-  return typeof engine.System.prototype.update === 'function';
 }

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { openMonitor, numberAttribute, sampleSeq, vmRow, vmStates, waitForSamples } from './monitor-page.js';
-import { CHROMIUM_MISSING, CHROMIUM_REASON, engineCanUpdate, FIXTURES, ROOT, SCREENSHOTS, startMonitorServer, type MonitorServer } from './monitor-server.js';
+import { CHROMIUM_MISSING, CHROMIUM_REASON, FIXTURES, SCREENSHOTS, startMonitorServer, type MonitorServer } from './monitor-server.js';
 
 test.skip(CHROMIUM_MISSING, CHROMIUM_REASON);
 
@@ -89,7 +89,6 @@ test('wiping a VM asks first; confirmed, the VM is wiped and the others run on',
 });
 
 test('a firmware-over-the-air update switches the VM to the new image, and a bad ELF is refused', async ({ page }) => {
-  test.skip(!(await engineCanUpdate()), 'System.update (FOTA) is not in this engine yet');
   server = await startMonitorServer(`${FIXTURES}/fota.json`);
   await openMonitor(page, server.url);
   const update = vmRow(page, 'rtos').locator('button[data-command="update"]');
@@ -143,7 +142,7 @@ test('exports metrics as JSON and CSV, and the trace as Chrome Trace Event JSON'
   await expect.poll(() => numberAttribute(page.getByTestId('gantt'), 'data-runs')).toBeGreaterThan(0);
   const download = async (format: string) => {
     const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`export-${format}`).click()]);
-    return { name: file.suggestedFilename(), text: await readFile((await file.path())!, 'utf8') };
+    return { name: file.suggestedFilename(), text: await readFile(await file.path(), 'utf8') };
   };
   const json = await download('json');
   expect(json.name).toBe('monitor-demo-metrics.json');

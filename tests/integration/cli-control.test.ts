@@ -159,11 +159,11 @@ describe('tessera run --control', () => {
       const socket = join(scratch, `${signal}.sock`);
       const child = spawn(process.execPath, [BIN, 'run', spinner, '--control', socket], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
-      child.stdout!.setEncoding('utf8').on('data', (d: string) => { out += d; });
+      child.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });
       const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       await new Promise<void>((resolve) => {
         let err = '';
-        child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+        child.stderr.setEncoding('utf8').on('data', (d: string) => {
           err += d;
           if (err.includes(`control socket ${socket}`)) resolve();
         });

@@ -1,18 +1,13 @@
 // Metrics as CSV: one row per VM with the columns and figures of the CLI's end-of-run table.
 
 import type { SystemSnapshot } from '../../../engine/host/system.js';
+import { csvField } from '../../../engine/metrics/csv.js';
 
 export const CSV_COLUMNS = [
   'vm', 'state', 'cores', 'instructions', 'mips', 'interrupts',
   'latency_min', 'latency_avg', 'latency_max', 'latency_p99', 'latency_p999',
   'violations', 'restarts', 'faults', 'virtual_seconds', 'wall_seconds',
 ] as const;
-
-/** Quotes a field when it holds a separator, a quote or a line break (RFC 4180). */
-export function csvField(value: string | number): string {
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
 
 export function metricsCsv(snapshot: SystemSnapshot): string {
   // MIPS over the whole run's wall time, as the CLI reports it.

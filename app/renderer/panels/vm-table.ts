@@ -107,7 +107,6 @@ export class VmTablePanel implements Panel {
 
   /** Why the VM cannot be updated now, or undefined when it can. */
   private updateBlocker(vm: VmSample): string | undefined {
-    if (!this.ctx.capabilities().update) return 'firmware update is not available in this engine version';
     if (!this.updatable.has(vm.name)) return 'not updatable: the scenario gives this VM no update slot ("updatable": true)';
     if (vm.state !== 'running') return `only a running VM can be updated (it is ${vm.state})`;
     return undefined;

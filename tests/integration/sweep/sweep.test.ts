@@ -151,7 +151,7 @@ describe('tessera sweep', () => {
     let stderr = '';
     let sent = false;
     const exit = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
       stderr += d;
       if (!sent && stderr.includes('[1/3]')) sent = child.kill('SIGINT');
     });

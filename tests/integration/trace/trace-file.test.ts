@@ -56,7 +56,7 @@ describe('a trace file', () => {
 
     const interrupts = events.filter((e) => e.cat === 'interrupt');
     expect(interrupts.length).toBeGreaterThan(150); // 1 kHz for 0.2 s, and the modem doorbells
-    expect(interrupts.every((e) => e.ph === 'i' && typeof e.args!.latencyCycles === 'number' && e.args!.latencyUs === (e.args!.latencyCycles as number) / 100)).toBe(true);
+    expect(interrupts.every((e) => e.ph === 'i' && typeof e.args!.latencyCycles === 'number' && e.args!.latencyUs === e.args!.latencyCycles / 100)).toBe(true);
 
     for (const [cat, min] of [['ipc', 10], ['doorbell', 50]] as const) {
       const pairs = flowPairs(doc, cat);

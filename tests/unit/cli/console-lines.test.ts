@@ -28,6 +28,12 @@ describe('ConsoleLines', () => {
     expect(print([['rich', 'a\tb\x08\x7f\x9b\x00\n']])).toBe('[rich] a\tb\\x08\\x7f\\x9b\\x00\n');
   });
 
+  it('reads each byte as one latin1 character, past the size of one decoding step', () => {
+    expect(print([['rich', 'caf\xe9 \xa0\xff\n']])).toBe('[rich] caf\xe9 \xa0\xff\n');
+    const long = '\xe9'.repeat(3 * 8192 + 1);
+    expect(print([['rich', long]]).replaceAll(/\[rich\] |\\?\n/g, '')).toBe(long);
+  });
+
   it('ends a line at CR LF without showing the CR', () => {
     expect(print([['rich', 'one\r'], ['rich', '\ntwo\r\n']])).toBe('[rich] one\n[rich] two\n');
   });

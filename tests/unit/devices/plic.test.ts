@@ -340,7 +340,7 @@ describe('Plic contexts', () => {
       runInWorker<{ wrong: number; claimed: number }>(body, { buffer: state.buffer, gate: gate.buffer, counts: counts.buffer, context, rounds }),
     ));
     expect(results.map((r) => r.wrong)).toEqual([0, 0]);
-    expect(results[0]!.claimed + results[1]!.claimed).toBe(rounds * (PLIC_SOURCES - 1));
+    expect(results[0].claimed + results[1].claimed).toBe(rounds * (PLIC_SOURCES - 1));
     expect([state.pendingWord(0), state.pendingWord(1), state.pendingWord(2)]).toEqual([0, 0, 0]);
   });
 });

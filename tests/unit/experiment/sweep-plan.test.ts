@@ -7,6 +7,7 @@ import { scenarioFromObject } from '../../../engine/host/scenario-file.js';
 import { applyPoint, copyName, parseAxisList, pointLabel, runId, sweepPoints, type SweepPoint } from '../../../engine/experiment/sweep-plan.js';
 
 const FOLDER = fileURLToPath(new URL('../../../scenarios/', import.meta.url));
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- scenario JSON, which the tests walk and edit freely
 type Json = Record<string, any>;
 
 function shipped(name: string): Json {

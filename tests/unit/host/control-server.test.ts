@@ -84,7 +84,7 @@ describe('claimControlPath', () => {
     // A run killed without cleaning up: the file stays, nothing listens.
     const stale = fresh();
     const killed = spawn(process.execPath, ['-e', "require('node:net').createServer().listen(process.argv[1], () => console.log('up'))", stale], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise((resolve) => killed.stdout!.once('data', resolve));
+    await new Promise((resolve) => killed.stdout.once('data', resolve));
     killed.kill('SIGKILL');
     await new Promise((resolve) => killed.once('exit', resolve));
     expect(lstatSync(stale).isSocket()).toBe(true);

@@ -57,7 +57,7 @@ function readFdt(blob: Uint8Array) {
     if (token === 1) {
       const node: FdtNode = { name: cString(at), props: new Map(), children: [] };
       at = align4(at + node.name.length + 1);
-      if (stack.length > 0) stack[stack.length - 1]!.children.push(node);
+      if (stack.length > 0) stack[stack.length - 1].children.push(node);
       else root = node;
       stack.push(node);
     } else if (token === 2) {
@@ -65,7 +65,7 @@ function readFdt(blob: Uint8Array) {
     } else if (token === 3) {
       const length = u32(at);
       const name = cString(header.offDtStrings + u32(at + 4));
-      stack[stack.length - 1]!.props.set(name, blob.slice(at + 8, at + 8 + length));
+      stack[stack.length - 1].props.set(name, blob.slice(at + 8, at + 8 + length));
       at = align4(at + 8 + length);
     } else if (token === 4) {
       // FDT_NOP
@@ -170,7 +170,7 @@ describe('buildDeviceTree', () => {
       expect(strings(intc, 'compatible')).toEqual(['riscv,cpu-intc']);
       expect(cells(intc, '#interrupt-cells')).toEqual([1]);
       expect(intc.props.get('interrupt-controller')?.length).toBe(0);
-      return cells(intc, 'phandle')[0]!;
+      return cells(intc, 'phandle')[0];
     });
     expect(new Set(phandles).size).toBe(2);
     expect(cells(node(root, 'soc/clint@2000000'), 'interrupts-extended')).toEqual([

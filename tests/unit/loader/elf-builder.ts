@@ -71,7 +71,7 @@ export function buildElf(
     opts.symbols.forEach((symbol, i) => {
       const entry = new Uint8Array(16);
       const view = new DataView(entry.buffer);
-      view.setUint32(0, nameOffsets[i]!, true);
+      view.setUint32(0, nameOffsets[i], true);
       view.setUint32(4, symbol.value >>> 0, true);
       view.setUint32(8, symbol.size ?? 0, true);
       view.setUint8(12, (BINDS[symbol.bind ?? 'global'] << 4) | TYPES[symbol.type ?? 'notype']);
@@ -114,7 +114,7 @@ export function buildElf(
   segments.forEach((segment, i) => {
     const at = PHDR.base + PHDR.size * i;
     view.setUint32(at + PHDR.type, segment.type ?? 1, true);
-    view.setUint32(at + PHDR.offset, dataOffsets[i]!, true);
+    view.setUint32(at + PHDR.offset, dataOffsets[i], true);
     view.setUint32(at + PHDR.vaddr, (segment.vaddr ?? segment.paddr) >>> 0, true);
     view.setUint32(at + PHDR.paddr, segment.paddr >>> 0, true);
     view.setUint32(at + PHDR.filesz, segment.data.length, true);

@@ -59,7 +59,7 @@ describe('parseElf reads', () => {
     const bytes = buildElf();
     const image = parseElf(bytes);
     bytes.fill(0xee);
-    expect([...image.segments[0]!.data]).toEqual([0x13, 0, 0, 0, 0x13, 0, 0, 0]);
+    expect([...image.segments[0].data]).toEqual([0x13, 0, 0, 0, 0x13, 0, 0, 0]);
   });
 
   it('defined symbols from .symtab, a global winning over a same-named local', () => {

@@ -112,13 +112,13 @@ describe('ByteRing', () => {
     const consume = (bytes: Uint8Array): void => {
       for (const byte of bytes) {
         const id = byte >> 7;
-        if ((byte & 0x7f) !== (next[id]! & 0x7f)) outOfOrder ??= `producer ${id}: byte ${next[id]} out of order`;
-        next[id]!++;
+        if ((byte & 0x7f) !== (next[id] & 0x7f)) outOfOrder ??= `producer ${id}: byte ${next[id]} out of order`;
+        next[id]++;
       }
     };
     const total = 2 * perProducer;
     const deadline = Date.now() + 30_000;
-    while (next[0]! + next[1]! < total && !settled && Date.now() < deadline) {
+    while (next[0] + next[1] < total && !settled && Date.now() < deadline) {
       consume(ring.drain(total));
       // Yield to the event loop so a worker's failure is seen, instead of spinning to the deadline.
       if (ring.size === 0) await new Promise((resolve) => setImmediate(resolve));

@@ -276,7 +276,7 @@ function replaced(json: unknown, path: Path, value: unknown): unknown {
 }
 
 function removed(json: unknown, path: Path): unknown {
-  return edit(json, path, (parent, key) => (typeof key === 'number' ? parent.splice(key, 1) : delete parent[key]));
+  return edit(json, path, (parent, key) => (typeof key === 'number' ? parent.splice(key, 1) : Reflect.deleteProperty(parent, key)));
 }
 
 const show = (value: unknown): string => {

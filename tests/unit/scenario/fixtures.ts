@@ -99,7 +99,7 @@ export function withEndpoint(c: number, e: number, fields: Json, json: WithChann
 }
 
 export function withChannelFields(c: number, fields: Json, json: WithChannels = withChannel()): WithChannels {
-  json.channels[c] = { ...json.channels[c], ...fields } as ChannelJson;
+  json.channels[c] = { ...json.channels[c], ...fields };
   return json;
 }
 
