@@ -28,7 +28,7 @@ async function problems(path: string, code: string): Promise<string[]> {
 }
 
 describe('Node globals', () => {
-  it('are refused outside the Node layers, the engine's control plane and the page included', async () => {
+  it('are refused outside the Node layers, the engine control plane and the page included', async () => {
     expect(await problems('engine/system/x.ts', 'process.exitCode = 1;\nexport const b = Buffer.from("");\n')).toEqual(['no-restricted-globals: 1', 'no-restricted-globals: 2']);
     expect(await problems('app/renderer/x.ts', 'export const d = __dirname;\nsetImmediate(() => {});\n')).toEqual(['no-restricted-globals: 1', 'no-restricted-globals: 2']);
     expect(await problems('app/preload/x.ts', 'export const v = process.versions;\n')).toEqual(['no-restricted-globals: 1']);
