@@ -63,7 +63,7 @@ export class Findings {
     const base = join(this.outDir, `${finding.target}-${finding.kind}-s${finding.seed}-e${finding.execution}`);
     const file = `${base}.${input.ext}`;
     writeFileSync(file, input.bytes);
-    writeFileSync(`${base}.txt`, [
+    writeFileSync(`${base}.finding.txt`, [
       `${finding.kind} in target ${finding.target}, seed ${finding.seed}, execution ${finding.execution}`,
       finding.summary,
       ...(input.note !== undefined ? [`input: ${input.note}`] : []),

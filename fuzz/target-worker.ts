@@ -20,7 +20,14 @@ const end = setup.first + setup.count;
 let execution = setup.first;
 for (; execution < end && Atomics.load(stop, 0) === 0; execution++) {
   progress[0] = execution;
-  const input = inputs.generate(Rng.forExecution(setup.seed, setup.target, execution), execution);
+  let input;
+  try {
+    input = inputs.generate(Rng.forExecution(setup.seed, setup.target, execution), execution);
+  } catch (error) {
+    // A bug of the harness, not of the engine; reported so that it gets fixed.
+    post({ type: 'problems', execution, problems: [crash('fuzz harness: the input generator', error)], input: { bytes: new Uint8Array(0), ext: 'txt' } });
+    continue;
+  }
   let problems;
   try {
     problems = await target.execute(input, execution);

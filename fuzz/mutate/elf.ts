@@ -114,6 +114,7 @@ function truncateAtHeader(rng: Rng, data: Uint8Array): Uint8Array {
 
 function spliceEhdr(rng: Rng, data: Uint8Array, donor: Uint8Array): Uint8Array {
   const at = rng.below(EHDR);
+  if (at >= data.length) return data;
   const length = 1 + rng.below(EHDR - at);
   data.set(donor.subarray(at, Math.min(donor.length, at + length)).subarray(0, data.length - at), at);
   return data;

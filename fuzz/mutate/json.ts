@@ -110,15 +110,38 @@ const MUTATIONS: readonly (readonly [number, Mutation])[] = [
   [3, duplicateEntry],
   [3, addField],
   [2, copySubtree],
-  [1, (rng, root, all) => edit(rng, root, all, (s) => s.set(hugeString(rng)))],
-  [1, (rng, root, all) => edit(rng, root, all, (s) => s.set(hugeArray(rng, s.get())))],
-  [1, (rng, root, all) => (all.length === 0 || rng.chance(0.3) ? deepNest(rng, root) : edit(rng, root, all, (s) => s.set(deepNest(rng, s.get()))))],
+  [1, hugeStringAt],
+  [1, hugeArrayAt],
+  [1, deepNestAt],
   [1, (rng) => randomScalar(rng)],
 ];
 
+function hugeStringAt(rng: Rng, root: JsonNode, all: Slot[]): JsonNode {
+  return edit(rng, root, all, (s) => s.set(hugeString(rng)));
+}
+
+function hugeArrayAt(rng: Rng, root: JsonNode, all: Slot[]): JsonNode {
+  return edit(rng, root, all, (s) => s.set(hugeArray(rng, s.get())));
+}
+
+function deepNestAt(rng: Rng, root: JsonNode, all: Slot[]): JsonNode {
+  return all.length === 0 || rng.chance(0.3) ? deepNest(rng, root) : edit(rng, root, all, (s) => s.set(deepNest(rng, s.get())));
+}
+
+/** Mutations that make a tree large: one per input, or copies of copies would outgrow any string. */
+const GROWING: ReadonlySet<Mutation> = new Set([copySubtree, hugeStringAt, hugeArrayAt, deepNestAt]);
+
 /** 1 to 4 mutations of the tree; returns the (possibly new) root. */
 export function mutateTree(rng: Rng, root: JsonNode, count = 1 + rng.size(2)): JsonNode {
-  for (let i = 0; i < count; i++) root = rng.weighted(MUTATIONS)(rng, root, slots(root));
+  let grown = false;
+  for (let i = 0; i < count; i++) {
+    const mutation = rng.weighted(MUTATIONS);
+    if (GROWING.has(mutation)) {
+      if (grown) continue;
+      grown = true;
+    }
+    root = mutation(rng, root, slots(root));
+  }
   return root;
 }
 
