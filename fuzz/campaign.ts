@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { Findings, type Finding } from './findings.js';
+import { runExecutions } from './executions.js';
 import { Rng } from './prng.js';
 import type { FuzzInput, Problem, TargetFactory } from './target.js';
 import type { WorkerMessage, WorkerSetup } from './worker-protocol.js';
@@ -27,6 +28,11 @@ export interface CampaignOptions {
   command?: string;
   /** Progress lines and findings as they happen. */
   log?: (line: string) => void;
+  /**
+   * Run the executions in this thread rather than in watched workers (the CI smoke test: no worker
+   * start-up per target; a hang is then the test runner's timeout, a crash still a finding).
+   */
+  inProcess?: boolean;
 }
 
 export interface TargetRun {
@@ -72,7 +78,9 @@ async function runTarget(factory: TargetFactory, options: CampaignOptions, secon
   };
   try {
     while (next < end && performance.now() < deadline) {
-      const outcome = await runWorker(factory, options, scratch, next, end - next, deadline, record);
+      const outcome = options.inProcess === true
+        ? await runHere(factory, options, scratch, next, end - next, deadline, record)
+        : await runWorker(factory, options, scratch, next, end - next, deadline, record);
       executions += outcome.executed;
       next = outcome.next;
     }
@@ -89,6 +97,23 @@ interface WorkerOutcome {
   executed: number;
   /** Where the next worker starts. */
   next: number;
+}
+
+async function runHere(
+  factory: TargetFactory,
+  options: CampaignOptions,
+  scratch: string,
+  first: number,
+  count: number,
+  deadline: number,
+  record: (execution: number, problem: Problem, input: FuzzInput | undefined) => void,
+): Promise<WorkerOutcome> {
+  const next = await runExecutions({ target: factory.name, seed: options.seed, first, count, root: options.root, scratch }, {
+    stopped: () => performance.now() >= deadline,
+    running: () => undefined,
+    problems: (execution, problems, input) => { for (const problem of problems) record(execution, problem, input); },
+  });
+  return { executed: next - first, next };
 }
 
 /** One worker's life: until its count or the deadline, or until it hangs or dies. */
