@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { Findings, type Finding } from './findings.js';
+import { Findings, FILES_PER_SIGNATURE, type Finding } from './findings.js';
 import { runExecutions } from './executions.js';
 import { Rng } from './prng.js';
 import type { FuzzInput, Problem, TargetFactory } from './target.js';
@@ -74,7 +74,8 @@ async function runTarget(factory: TargetFactory, options: CampaignOptions, secon
   let executions = 0;
   const record = (execution: number, problem: Problem, input: FuzzInput | undefined) => {
     const finding = findings.add(factory.name, options.seed, execution, problem, input);
-    log(findingLine(finding));
+    if (finding.repeat <= FILES_PER_SIGNATURE) log(findingLine(finding));
+    else if (finding.repeat === FILES_PER_SIGNATURE + 1) log(`(more findings like #${execution} are counted, not printed)`);
   };
   try {
     while (next < end && performance.now() < deadline) {

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { knownIssue, type KnownIssue } from './known-issues.js';
 import type { FuzzInput, Problem } from './target.js';
 
-/** Reproducer files written per signature; later ones are only counted. */
-const FILES_PER_SIGNATURE = 3;
+/** Reproducer files written (and findings printed) per signature; later ones are only counted. */
+export const FILES_PER_SIGNATURE = 3;
 
 export interface Finding extends Problem {
   target: string;
@@ -16,6 +16,8 @@ export interface Finding extends Problem {
   /** The reproducer, when one was written. */
   file?: string;
   known?: KnownIssue;
+  /** How many findings of this signature there are so far, this one included. */
+  repeat: number;
 }
 
 export interface FindingGroup {
@@ -31,15 +33,15 @@ export class Findings {
 
   /** Records a finding; writes its reproducer if its group has few so far. Returns it (with `file` when written). */
   add(target: string, seed: number, execution: number, problem: Problem, input: FuzzInput | undefined): Finding {
-    const finding: Finding = { ...problem, target, seed, execution };
+    const finding: Finding = { ...problem, target, seed, execution, repeat: 1 };
     const known = this.useKnown ? knownIssue(target, problem.kind, problem.summary) : undefined;
     if (known !== undefined) finding.known = known;
     const signature = `${target} ${problem.kind} ${problem.summary.replace(/0x[0-9a-f]+|\d+/gi, '#')}`;
     const group = this.groups.get(signature);
     if (group === undefined) this.groups.set(signature, { signature, first: finding, count: 1 });
-    else group.count++;
+    else finding.repeat = ++group.count;
     const limit = known === undefined ? FILES_PER_SIGNATURE : 1;
-    if (input !== undefined && (group?.count ?? 1) <= limit) finding.file = this.write(finding, input);
+    if (input !== undefined && finding.repeat <= limit) finding.file = this.write(finding, input);
     return finding;
   }
 
