@@ -93,7 +93,7 @@ class ControlExecutor implements Executor {
       const time = this.fuzz!.system.snapshot().time;
       problems.push({ kind: 'hang', summary: `no answer on the control socket within ${ANSWER_MS / 1000} s${time === sentAt ? ` while virtual time stood still at ${time} cycles` : ''}` });
     }
-    else problems.push(...checkAnswer(answer, bytes));
+    else problems.push(...checkAnswer(answer, bytes), ...checkDowntime(answer, this.fuzz!.stubPath));
     if (this.fuzz!.failure !== undefined) problems.push({ kind: 'crash', summary: `the system failed: ${this.fuzz!.failure}` });
     // A hang leaves a command pending in the system: start afresh.
     if (answer === 'timeout') await this.restart();
@@ -125,6 +125,22 @@ function exchange(path: string, bytes: Uint8Array, halfClose: boolean): Promise<
     socket.on('error', () => undefined);
     socket.on('close', () => { clearTimeout(timer); resolve(text); });
   });
+}
+
+/**
+ * The stub never waits on its channel, so an update to it leaves the channel unserved for the whole
+ * ready timeout (a second of virtual time) after the switch: the report must not say less.
+ */
+function checkDowntime(answer: string, stubPath: string): Problem[] {
+  let response: { ok?: boolean; message?: string; report?: { downtimeCycles?: number } };
+  try {
+    response = JSON.parse(answer) as typeof response;
+  } catch {
+    return [];
+  }
+  if (response.ok !== true || response.report === undefined || !response.message?.includes(`updated to ${stubPath},`)) return [];
+  const downtime = response.report.downtimeCycles ?? 0;
+  return downtime > 0 ? [] : [{ kind: 'contract', summary: `an update to a version that never waits on its channel reports ${downtime} cycles of downtime` }];
 }
 
 /** One JSON response line of the documented shape when a whole line was sent; nothing otherwise. */
