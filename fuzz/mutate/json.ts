@@ -97,6 +97,7 @@ const KEYS = [
   'physicalBase', 'cores', 'memory', 'timing', 'scheduler', 'vms', 'channels', 'policy', 'windows', 'majorFrame', 'switchCost',
   'preemptionBound', 'quantum', 'frequency', 'mode', 'limit', 'endpoints', 'vm', 'address', 'access', 'irq', 'size', 'ring', 'core',
   'offset', 'duration', '$schema', 'description', '__proto__', 'constructor', 'hasOwnProperty', 'toJSON', 'Name', 'name ', '',
+  'id', 'method', 'params', 'command', 'elf', 'path', 'elfPath', 'format', 'kind', 'a\nb', '\r', '\u0000', '\u2028', 'k'.repeat(5000),
 ];
 
 type Mutation = (rng: Rng, root: JsonNode, all: Slot[]) => JsonNode;

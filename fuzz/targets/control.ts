@@ -5,6 +5,7 @@ import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { LIFECYCLE_COMMANDS, parseControlRequest, type ControlRequest } from '../../engine/host/control-protocol.js';
 import { startControlServer, type ControlServer } from '../../engine/host/control-server.js';
+import type { System } from '../../engine/host/system.js';
 import { mutateMessage } from '../mutate/lines.js';
 import type { Rng } from '../prng.js';
 import { crash, notOneLine, type Executor, type FuzzInput, type Problem, type TargetContext, type TargetFactory } from '../target.js';
@@ -86,12 +87,20 @@ class ControlExecutor implements Executor {
   private async overSocket(bytes: Uint8Array, halfClose: boolean): Promise<Problem[]> {
     if (this.fuzz === undefined || this.fuzz.ended) await this.restart();
     const path = this.server!.path;
-    const sentAt = this.fuzz!.system.snapshot().time;
+    const system = this.fuzz!.system;
+    const before = describeSystem(system);
     const answer = await exchange(path, bytes, halfClose);
     const problems: Problem[] = [];
     if (answer === 'timeout') {
-      const time = this.fuzz!.system.snapshot().time;
-      problems.push({ kind: 'hang', summary: `no answer on the control socket within ${ANSWER_MS / 1000} s${time === sentAt ? ` while virtual time stood still at ${time} cycles` : ''}` });
+      // Whether the system's clock still moves: over a second of wall time.
+      const at = system.snapshot().time;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const time = system.snapshot().time;
+      const events = system.eventLog().slice(-8).map((e) => `${e.time} ${e.vm} ${e.kind}${e.detail !== undefined ? ` (${e.detail})` : ''}`);
+      problems.push({
+        kind: 'hang', summary: `no answer on the control socket within ${ANSWER_MS / 1000} s${time === at ? ` while virtual time stood still at ${time} cycles` : ''}`,
+        detail: `before: ${before}\nafter: ${describeSystem(system)}\nlast events:\n${events.join('\n')}`,
+      });
     }
     else problems.push(...checkAnswer(answer, bytes), ...checkDowntime(answer, this.fuzz!.stubPath));
     if (this.fuzz!.failure !== undefined) problems.push({ kind: 'crash', summary: `the system failed: ${this.fuzz!.failure}` });
@@ -101,16 +110,24 @@ class ControlExecutor implements Executor {
   }
 
   private async restart(): Promise<void> {
-    await this.server?.close();
-    await this.fuzz?.close();
+    await this.close();
     this.fuzz = await FuzzSystem.start(this.context.scratch);
     this.server = await startControlServer(this.fuzz.system, join(this.context.scratch, 'control.sock'), false);
   }
 
+  /** The system first: a stopped system answers what it still owes, and the server then finds no client waiting. */
   async close(): Promise<void> {
-    await this.server?.close();
     await this.fuzz?.close();
+    await this.server?.close();
+    this.fuzz = undefined;
+    this.server = undefined;
   }
+}
+
+/** Virtual time and every VM's state and slot, for a hang's notes. */
+function describeSystem(system: System): string {
+  const s = system.snapshot();
+  return `time ${s.time}: ${s.vms.map((v) => `${v.name} ${v.state}${v.slot !== undefined ? ` (slot ${v.slot})` : ''}`).join(', ')}`;
 }
 
 /** Sends the bytes and reads until the server closes; 'timeout' if it neither answers nor closes. */
