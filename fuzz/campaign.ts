@@ -205,13 +205,13 @@ function startTargetWorker(setup: WorkerSetup): Worker {
   return new Worker(new URL('../engine/host/ts-worker-bootstrap.mjs', import.meta.url), { workerData: { ...setup, entry } });
 }
 
-export function findingLine(f: Finding): string {
+function findingLine(f: Finding): string {
   const where = `${f.target} #${f.execution} (seed ${f.seed})`;
   const file = f.file !== undefined ? ` -> ${f.file}` : '';
   return `${f.known !== undefined ? 'known issue' : 'FINDING'} ${f.kind} in ${where}: ${f.summary}${file}`;
 }
 
-export function runLine(r: TargetRun): string {
+function runLine(r: TargetRun): string {
   const rate = r.seconds > 0 ? r.executions / r.seconds : 0;
   return `${r.target.padEnd(9)} ${r.executions.toLocaleString('en-US').padStart(11)} executions in ${r.seconds.toFixed(1).padStart(7)} s  ${rate.toFixed(1).padStart(9)}/s  findings ${r.findings}${r.known > 0 ? ` (+${r.known} known)` : ''}`;
 }

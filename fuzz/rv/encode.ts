@@ -36,21 +36,13 @@ export const addi = (rd: number, rs1: number, imm: number) => iType(Op.OpImm, rd
 export const add = (rd: number, rs1: number, rs2: number) => rType(Op.Op, rd, 0, rs1, rs2, 0);
 export const sltu = (rd: number, rs1: number, rs2: number) => rType(Op.Op, rd, 3, rs1, rs2, 0);
 export const andi = (rd: number, rs1: number, imm: number) => iType(Op.OpImm, rd, 7, rs1, imm);
-export const srli = (rd: number, rs1: number, shamt: number) => iType(Op.OpImm, rd, 5, rs1, shamt);
 export const lui = (rd: number, upper20: number) => uType(Op.Lui, rd, upper20);
 export const lw = (rd: number, rs1: number, imm: number) => iType(Op.Load, rd, 2, rs1, imm);
-export const lbu = (rd: number, rs1: number, imm: number) => iType(Op.Load, rd, 4, rs1, imm);
 export const sw = (rs2: number, rs1: number, imm: number) => sType(Op.Store, 2, rs1, rs2, imm);
 export const sb = (rs2: number, rs1: number, imm: number) => sType(Op.Store, 0, rs1, rs2, imm);
-export const beq = (rs1: number, rs2: number, offset: number) => bType(0, rs1, rs2, offset);
-export const bne = (rs1: number, rs2: number, offset: number) => bType(1, rs1, rs2, offset);
-export const bltu = (rs1: number, rs2: number, offset: number) => bType(6, rs1, rs2, offset);
 export const csrrw = (rd: number, csr: number, rs1: number) => iType(Op.System, rd, 1, rs1, csr);
-export const csrrs = (rd: number, csr: number, rs1: number) => iType(Op.System, rd, 2, rs1, csr);
-export const csrrwi = (rd: number, csr: number, uimm: number) => iType(Op.System, rd, 5, uimm, csr);
 export const WFI = 0x1050_0073;
 export const MRET = 0x3020_0073;
-export const NOP = addi(0, 0, 0);
 
 /** The words of `li rd, value` (lui + addi, the addi's sign folded into the lui). */
 export function li(rd: number, value: number): number[] {

@@ -12,7 +12,7 @@ export interface Check {
 }
 
 /** Virtual seconds around a deliberate outage in which its effects are expected. */
-export const GRACE_SECONDS = 0.05;
+const GRACE_SECONDS = 0.05;
 
 const RICH_STATUS = /^rich: t=(\d+) ms crc 0x[0-9a-f]+ over \d+ KiB \| pin: (\d+) calls, (\d+) answered \(\d+ yes, \d+ no\), (\d+) wrong, (\d+) lost, (\d+) dup \| modem: (\d+) sent, \d+ ring full$/;
 const RICH_BOOT = /^rich: \d+ harts of CRC32 load/;
@@ -27,7 +27,7 @@ type Window = [number, number];
  * When a VM was deliberately down: from a wipe (or stop) until its next start or restart, and
  * around a restart. A pause is no outage: a paused VM loses nothing, it only answers later.
  */
-export function outages(events: readonly RunEvent[], vm: string): Window[] {
+function outages(events: readonly RunEvent[], vm: string): Window[] {
   const windows: Window[] = [];
   let downSince: number | undefined;
   for (const e of events.filter((x) => x.vm === vm)) {

@@ -9,7 +9,7 @@ import type { Scenario } from '../../engine/scenario/scenario.js';
 import { NEIGHBOUR_COUNTER, NEIGHBOUR_PERIOD_TICKS, NEIGHBOUR_PRINT_EVERY, neighbourElf, neighbourLine, RAM_BASE, stubElf, WINDOW, WINDOW_BYTES } from '../rv/guests.js';
 import { firstLine, type Problem } from '../target.js';
 
-export const FUZZ_RAM_BYTES = 0x40000;
+const FUZZ_RAM_BYTES = 0x40000;
 export const STREAM_SHAPE = { ramBytes: FUZZ_RAM_BYTES, window: WINDOW, windowBytes: WINDOW_BYTES };
 
 /** Virtual cycles between two neighbour ticks and lines (mtime is cycles / 10). */
@@ -41,7 +41,7 @@ export function writeFuzzScenario(dir: string): string {
   return join(dir, 'fuzz.json');
 }
 
-export function fuzzScenario(): Scenario {
+function fuzzScenario(): Scenario {
   const files = new Map([['/fuzz/neighbour.elf', neighbourElf()], ['/fuzz/stub.elf', stubElf()]]);
   const result = validateScenario(fuzzScenarioJson(), {
     baseDir: '/fuzz', resolve: (base, rel) => `${base}/${rel}`,
