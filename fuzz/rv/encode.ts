@@ -34,6 +34,7 @@ export function jal(rd: number, offset: number): number {
 
 export const addi = (rd: number, rs1: number, imm: number) => iType(Op.OpImm, rd, 0, rs1, imm);
 export const add = (rd: number, rs1: number, rs2: number) => rType(Op.Op, rd, 0, rs1, rs2, 0);
+export const sub = (rd: number, rs1: number, rs2: number) => rType(Op.Op, rd, 0, rs1, rs2, 0x20);
 export const sltu = (rd: number, rs1: number, rs2: number) => rType(Op.Op, rd, 3, rs1, rs2, 0);
 export const andi = (rd: number, rs1: number, imm: number) => iType(Op.OpImm, rd, 7, rs1, imm);
 export const lui = (rd: number, upper20: number) => uType(Op.Lui, rd, upper20);

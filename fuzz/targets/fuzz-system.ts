@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { System, type SystemSnapshot } from '../../engine/host/system.js';
 import { validateScenario } from '../../engine/scenario/validate.js';
 import type { Scenario } from '../../engine/scenario/scenario.js';
-import { NEIGHBOUR_COUNTER, NEIGHBOUR_PERIOD_TICKS, NEIGHBOUR_PRINT_EVERY, neighbourElf, neighbourLine, RAM_BASE, stubElf, WINDOW, WINDOW_BYTES } from '../rv/guests.js';
+import { NEIGHBOUR_COUNTER, NEIGHBOUR_LINE, NEIGHBOUR_PERIOD_TICKS, NEIGHBOUR_PRINT_EVERY, neighbourElf, RAM_BASE, stubElf, WINDOW, WINDOW_BYTES } from '../rv/guests.js';
 import { firstLine, type Problem } from '../target.js';
 
 const FUZZ_RAM_BYTES = 0x40000;
@@ -15,6 +15,13 @@ export const STREAM_SHAPE = { ramBytes: FUZZ_RAM_BYTES, window: WINDOW, windowBy
 /** Virtual cycles between two neighbour ticks and lines (mtime is cycles / 10). */
 const TICK_CYCLES = NEIGHBOUR_PERIOD_TICKS * 10;
 const CYCLES_PER_LINE = TICK_CYCLES * NEIGHBOUR_PRINT_EVERY;
+/**
+ * The latest a wake-up of the neighbour may come after its deadline, in mtime ticks: one quantum
+ * (10,000 cycles). It has the highest priority on its core, so it should wake within a vCPU switch.
+ */
+const MAX_LATE_TICKS = 1000;
+/** How far the neighbour's latest wake-up may lie behind every core's clock: ten of its periods. */
+const MAX_WAKE_LAG_CYCLES = 10 * NEIGHBOUR_PERIOD_TICKS * 10;
 /** Wall-clock time after which console output must have reached the host (it polls every 10 ms). */
 const CONSOLE_LAG_MS = 500;
 
@@ -51,6 +58,14 @@ function fuzzScenario(): Scenario {
   return result.scenario;
 }
 
+/** The cycle count of a wake-up from the low word of its mtime: the value with that low word nearest `near` (cycles). */
+function wokeAt(mtimeLow: number, near: number): number {
+  const nearTicks = Math.floor(near / 10);
+  let diff = (((mtimeLow - nearTicks) % 2 ** 32) + 2 ** 32) % 2 ** 32;
+  if (diff >= 2 ** 31) diff -= 2 ** 32;
+  return (nearTicks + diff) * 10;
+}
+
 export class FuzzSystem {
   /** Set when the run ended with an error (a core worker died, for one). */
   failure: string | undefined;
@@ -59,6 +74,8 @@ export class FuzzSystem {
   readonly stubPath: string;
   private console = '';
   private linesSeen = 0;
+  /** The latest wake-up of the neighbour after its deadline so far (mtime ticks). */
+  latest = 0;
   private checkedAt = { time: 0, ticks: 0 };
   /** The neighbour's tick count at earlier checks, by wall-clock time (the console lags a poll behind). */
   private readonly tickHistory: { wallMs: number; ticks: number }[] = [];
@@ -113,19 +130,34 @@ export class FuzzSystem {
       }
     };
     const counter = NEIGHBOUR_COUNTER - RAM_BASE;
-    diff('neighbour', this.neighbourBaseline, (at) => at >= counter && at < counter + 4);
+    diff('neighbour', this.neighbourBaseline, (at) => at >= counter && at < counter + 8);
+    // The cores' times first, the neighbour's latest wake-up after: that can only make it look more recent.
+    const cores = this.system.snapshot().cores.map((c) => c.time);
     const neighbourRam = this.system.readPartition('neighbour');
-    const ticks = new DataView(neighbourRam.buffer, neighbourRam.byteOffset).getUint32(counter, true);
+    const words = new DataView(neighbourRam.buffer, neighbourRam.byteOffset);
+    const ticks = words.getUint32(counter, true);
+    const lag = Math.min(...cores) - wokeAt(words.getUint32(counter + 4, true), Math.min(...cores));
+    if (lag > MAX_WAKE_LAG_CYCLES) {
+      problems.push({ kind: 'breach', summary: `the neighbour last woke ${lag} cycles before the slowest core's time (its timer is due every ${TICK_CYCLES}): it did not run for ${Math.floor(lag / TICK_CYCLES)} periods`, detail: `cores ${cores.join(', ')}` });
+    }
     if (this.servesStub()) diff('fuzz', this.stubBaseline, () => false);
 
     const lines = this.console.split('\n');
     this.console = lines.pop()!;
     for (const line of lines) {
-      const expected = neighbourLine(this.linesSeen++);
-      if (line === expected) continue;
-      const summary = line === `${expected} !` ? 'the neighbour saw a write in the channel window the fuzzed VM may only read' : `the neighbour's console line ${this.linesSeen} is ${JSON.stringify(line.slice(0, 80))}, expected ${JSON.stringify(expected)}`;
-      problems.push({ kind: 'breach', summary });
-      this.linesSeen = Number.parseInt(line.slice(2, 10), 16) / NEIGHBOUR_PRINT_EVERY || this.linesSeen;
+      const m = NEIGHBOUR_LINE.exec(line);
+      const count = m === null ? undefined : Number.parseInt(m[1], 16);
+      const expected = (this.linesSeen + 1) * NEIGHBOUR_PRINT_EVERY;
+      if (m === null || count !== expected) {
+        problems.push({ kind: 'breach', summary: `the neighbour's console line ${this.linesSeen + 1} is ${JSON.stringify(line.slice(0, 80))}, expected the count 0x${expected.toString(16)}` });
+      } else if (m[3] !== undefined) {
+        problems.push({ kind: 'breach', summary: 'the neighbour saw a write in the channel window the fuzzed VM may only read' });
+      } else {
+        const late = Number.parseInt(m[2], 16);
+        this.latest = Math.max(this.latest, late);
+        if (late > MAX_LATE_TICKS) problems.push({ kind: 'breach', summary: `the neighbour woke ${late} mtime ticks after its deadline (more than a quantum, ${MAX_LATE_TICKS} ticks)` });
+      }
+      this.linesSeen = count !== undefined && count % NEIGHBOUR_PRINT_EVERY === 0 ? count / NEIGHBOUR_PRINT_EVERY : this.linesSeen + 1;
     }
 
     const snapshot = this.system.snapshot();
