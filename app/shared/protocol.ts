@@ -86,13 +86,19 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+/** A name from a message as an error shows it: 'name' when short and plain, else JSON-quoted and cut; one line. */
+function quoted(text: string): string {
+  if (/^[\x20-\x7e]{1,40}$/.test(text) && !text.includes("'")) return `'${text}'`;
+  return JSON.stringify(text.slice(0, 40)).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 /** Checks a decoded message against the protocol; never throws. */
 export function parseRequest(message: unknown): ParsedRequest {
   if (!isPlainObject(message)) return { ok: false, id: null, error: 'a request must be a JSON object' };
   const { id, method, params } = message;
   if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id > MAX_ID) return { ok: false, id: null, error: 'request.id must be an integer from 0 to 2^31-1' };
   const extra = Object.keys(message).filter((key) => key !== 'id' && key !== 'method' && key !== 'params');
-  if (extra.length > 0) return { ok: false, id, error: `unknown request field '${extra[0]}'` };
+  if (extra.length > 0) return { ok: false, id, error: `unknown request field ${quoted(extra[0])}` };
   if (typeof method !== 'string' || !Object.hasOwn(PARAMS, method)) {
     return { ok: false, id, error: `unknown method ${JSON.stringify(String(method).slice(0, 40))} (methods: ${METHODS.join(', ')})` };
   }
@@ -100,7 +106,7 @@ export function parseRequest(message: unknown): ParsedRequest {
   const given = params === undefined ? {} : params;
   if (!isPlainObject(given)) return { ok: false, id, error: `${method}: params must be an object` };
   const unknown = Object.keys(given).find((key) => !spec.fields.includes(key));
-  if (unknown !== undefined) return { ok: false, id, error: `${method}: unknown parameter '${unknown.slice(0, 40)}'` };
+  if (unknown !== undefined) return { ok: false, id, error: `${method}: unknown parameter ${quoted(unknown)}` };
   for (const check of spec.checks) {
     const problem = check(given);
     if (problem !== undefined) return { ok: false, id, error: `${method}: ${problem}` };

@@ -106,7 +106,7 @@ export async function startControlServer(system: ControlTarget, path: string, op
   const idleMs = options.idleMs ?? IDLE_TIMEOUT_MS;
   const maxClients = options.maxClients ?? MAX_CLIENTS;
   const open = new Set<Connection>();
-  const server = createServer((socket) => {
+  const server = createServer({ allowHalfOpen: true }, (socket) => {
     const connection = new Connection(socket, idleMs);
     open.add(connection);
     socket.once('close', () => open.delete(connection));

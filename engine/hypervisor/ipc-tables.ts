@@ -115,10 +115,14 @@ export class IpcTables {
     return Atomics.load(this.ints, channel * CHANNEL_INTS + OWNER + endpoint);
   }
 
-  /** Virtual cycles the endpoint had no owner waiting to receive after its last handover. */
-  downtime(channel: number, endpoint: number): number {
-    return this.flows[(channel * 2 + endpoint) * FLOW_NUMS + DOWNTIME];
+  /** Virtual cycles the endpoint had no owner waiting to receive after its last handover (until `now` while none has yet). */
+  downtime(channel: number, endpoint: number, now: number): number {
+    const f = (channel * 2 + endpoint) * FLOW_NUMS;
+    const since = this.flows[f + HANDOVER_AT];
+    // Not served yet: the downtime runs on until now.
+    return since === 0 ? this.flows[f + DOWNTIME] : Math.max(0, now - (since - 1));
   }
+
 
   register(vcpu: number, index: number): number {
     return Atomics.load(this.ints, this.vcpuBase + vcpu * VCPU_INTS + MR + index);

@@ -87,6 +87,11 @@ export function describePath(path: string): string {
   return path.length <= 200 && !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(path) ? path : describeValue(path);
 }
 
+/** A name as a message quotes it: 'name' when short and plain, else as describeValue shows it (one line, cut). */
+export function describeName(name: string): string {
+  return /^[\x20-\x7e]{1,40}$/.test(name) && !name.includes("'") ? `'${name}'` : describeValue(name);
+}
+
 /** A JSON value as a message shows it after "got". */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') {

@@ -172,7 +172,9 @@ class Scanner {
           continue;
         }
         if (escape === undefined || !'"\\/bfnrt'.includes(escape)) {
-          throw new Malformed(this.at, `bad escape '\\${escape ?? ''}' in a string`);
+          // A control character after the backslash is named, not shown: the message stays one line.
+          const shown = escape === undefined ? '' : /[\x20-\x7e]/.test(escape) ? escape : `<U+${escape.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}>`;
+          throw new Malformed(this.at, `bad escape '\\${shown}' in a string`);
         }
         this.at += 2;
         continue;

@@ -2,6 +2,7 @@
 // response per line. Requests are checked field by field; a bad one gets a one-line error.
 
 import type { LifecycleCommand } from '../hypervisor/vm-state.js';
+import { describeName } from '../scenario/fields.js';
 
 export const LIFECYCLE_COMMANDS: readonly LifecycleCommand[] = ['start', 'pause', 'resume', 'stop', 'restart', 'wipe', 'destroy'];
 
@@ -45,7 +46,7 @@ export function parseControlRequest(line: string): ControlRequest | string {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'the request is not a JSON object';
   const { command, vm, elf, ...rest } = value as Record<string, unknown>;
   const extra = Object.keys(rest);
-  if (extra.length > 0) return `unknown field '${extra[0]}'`;
+  if (extra.length > 0) return `unknown field ${describeName(extra[0])}`;
   if (typeof vm !== 'string' || vm.length === 0) return "'vm' must be a non-empty string";
   if (command === 'update') {
     if (typeof elf !== 'string' || elf.length === 0) return "'elf' must be the path of the new image";

@@ -83,11 +83,13 @@ export async function runUpdate(host: UpdateHost, from: number, to: number, imag
   host.bootSlot(to, image, source);
 
   const deadline = bootedAt + options.readyTimeout;
+  const stall = stallWatch(t);
   let readyAt = -1;
   for (;;) {
     await host.tick();
     const state = t.vmState(to);
     if (!host.running()) return rollBack('the system stopped');
+    if (stall()) return rollBack(`virtual time stood still: no vCPU runs or has anything due, so the new version cannot ${readyAt < 0 ? 'report ready' : 'take over'}`);
     if (state !== VmState.Running && state !== VmState.Paused) return rollBack(`the new version ${stateName(state)} before it took over`);
     if (t.now() > deadline) return rollBack(readyAt < 0 ? `the new version did not report ready within ${options.readyTimeout} cycles` : 'the old version never became idle for the handover');
     if (readyAt < 0 && t.vmInt(to, VM_READY) !== 0) readyAt = t.now();
@@ -100,9 +102,11 @@ export async function runUpdate(host: UpdateHost, from: number, to: number, imag
 
   const switchedAt = t.now();
   await host.stopSlot(from);
-  // The downtime ends when the new version first waits on each endpoint (often before the switch).
-  while (host.running() && ends.some(({ channel, endpoint }) => !t.ipc.serving(channel, endpoint)) && t.now() < switchedAt + options.readyTimeout) await host.tick();
-  const downtimeCycles = Math.max(0, ...ends.map(({ channel, endpoint }) => t.ipc.downtime(channel, endpoint)));
+  // The downtime ends when the new version first waits on each endpoint (often before the switch);
+  // one it does not serve within the timeout counts as down until then.
+  const serveStall = stallWatch(t);
+  while (host.running() && !serveStall() && ends.some(({ channel, endpoint }) => !t.ipc.serving(channel, endpoint)) && t.now() < switchedAt + options.readyTimeout) await host.tick();
+  const downtimeCycles = Math.max(0, ...ends.map(({ channel, endpoint }) => t.ipc.downtime(channel, endpoint, t.now())));
   const report: UpdateReport = {
     vm: name,
     slot: slotName(to, layout.vms[to].logical),
@@ -123,6 +127,24 @@ export async function runUpdate(host: UpdateHost, from: number, to: number, imag
     host.emit(from, 'update-rolled-back', reason);
     throw new UpdateError(`update of '${name}' rolled back: ${reason}; the old version keeps running`, true);
   }
+}
+
+/** Host ticks without any core moving virtual time on before an update gives up waiting (about 1 s). */
+const STALL_TICKS = 100;
+
+/**
+ * Virtual time stands still when no vCPU runs or has anything due: then no wait bounded by it ever
+ * ends. Called once a tick, the result says true once time has not moved for STALL_TICKS ticks.
+ */
+function stallWatch(t: SystemTables): () => boolean {
+  let last = t.now();
+  let still = 0;
+  return () => {
+    const now = t.now();
+    still = now === last ? still + 1 : 0;
+    last = now;
+    return still >= STALL_TICKS;
+  };
 }
 
 /** 'a' for a VM's own partition, 'b' for its update slot. */

@@ -13,6 +13,7 @@ import { FAULT_NAMES, FaultKind, TraceKind } from '../hypervisor/trace-kinds.js'
 import { notePaused, resumeClock } from '../hypervisor/vm-clock.js';
 import { illegalTransition, TARGET_STATE, VM_STATE_NAMES, VmState, type LifecycleCommand } from '../hypervisor/vm-state.js';
 import type { TraceRecord } from '../metrics/trace-ring.js';
+import { describeName } from '../scenario/fields.js';
 import type { EventLog, SystemEvent } from './event-log.js';
 import { runUpdate, updateImage, type UpdateHost, type UpdateOptions, type UpdateReport } from './over-the-air.js';
 
@@ -67,7 +68,7 @@ export class VmControl {
   /** The source VM of that name; a LifecycleError names the VMs there are. */
   logicalIndex(name: string): number {
     const index = this.sources.findIndex((vm) => vm.name === name);
-    if (index < 0) throw new LifecycleError(`no VM named '${name}' (VMs: ${this.vmNames().join(', ')})`);
+    if (index < 0) throw new LifecycleError(`no VM named ${describeName(name)} (VMs: ${this.vmNames().join(', ')})`);
     return index;
   }
 

@@ -74,3 +74,14 @@ describe('parseRequestText', () => {
     expect(parseRequestText('{"id":3,"method":"hello"}')).toMatchObject({ ok: true, request: { id: 3, method: 'hello' } });
   });
 });
+
+describe('errors about names from the message', () => {
+  it('stay on one line, however the name is written', () => {
+    const result = parseRequest({ id: 1, method: 'vmCommand', params: { vm: 'x', command: 'stop', 'a\nb\u2028c': 1 } });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error).toBe('vmCommand: unknown parameter "a\\nb\\u2028c"');
+    const long = parseRequest({ id: 1, method: 'hello', ['k'.repeat(5000)]: 1 });
+    expect(long.ok).toBe(false);
+    if (!long.ok) expect(long.error.length).toBeLessThan(80);
+  });
+});

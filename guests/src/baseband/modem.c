@@ -88,7 +88,9 @@ static int attach(void)
     ring_set_kick(&ring, kick, 0);
     if (ever_attached && counts.ring_errors <= LOUD_INCIDENTS)
         printf("baseband: modem ring attached again\n");
-    synced = !ever_attached;    /* the first attachment expects seq 0; later ones take the next seq */
+    /* A ring nothing was read from yet starts at seq 0; one this side read from before (a re-attach, or a
+       restarted baseband resuming at the shared tail while the producer streams on) takes the next seq. */
+    synced = !ever_attached && ring.mine == 0;
     attached = ever_attached = 1;
     last_attach_rc = RING_OK;
     return 1;

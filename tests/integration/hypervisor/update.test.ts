@@ -94,3 +94,18 @@ describe('firmware over the air', () => {
     expect(kinds.filter((k) => k === 'update-rolled-back')).toHaveLength(2);
   });
 });
+
+describe('an update in a system whose virtual time stands still', () => {
+  it('rolls back instead of waiting for ever when no vCPU runs or has anything due', async () => {
+    const s = scenario({
+      name: 'idle', cores: 1, memory: '4M', scheduler: { policy: 'fixed-priority' },
+      vms: [{ name: 'solo', guest: guest('park'), ram: '1M', updatable: true }],
+    });
+    const run = await runScenario(s, {}, async (system) => {
+      // park.elf: every hart waits in WFI with nothing enabled, in the old version and the new one.
+      await expect(system.update('solo', guest('park'))).rejects.toThrow(/^update of 'solo' rolled back: virtual time stood still: no vCPU runs or has anything due, so the new version cannot report ready; the old version keeps running$/);
+      system.stop();
+    });
+    expect(run.snapshot.vms[0].state).toBe('running');
+  });
+});

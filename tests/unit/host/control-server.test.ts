@@ -124,6 +124,17 @@ describe('the control server', () => {
     expect(JSON.parse(await updating.closed)).toMatchObject({ ok: true, message: expect.stringMatching(/^pin: updated to \/x\.elf/) });
   });
 
+  it('answers a client that half-closed after its request (nc -N), however long the command takes', async () => {
+    const system = standIn();
+    const server = await serve(system.target);
+    const arrived = system.nextUpdate();
+    const client = await open(server.path);
+    client.socket.end('{"command":"update","vm":"pin","elf":"/x.elf"}\n');
+    await arrived;
+    system.updates[0].finish();
+    expect(JSON.parse(await client.closed)).toMatchObject({ ok: true, message: expect.stringMatching(/^pin: updated to \/x\.elf/) });
+  });
+
   it('refuses a client over the cap with one line, and serves again once one has gone', async () => {
     const server = await serve(standIn().target, { maxClients: 3 });
     const held = [await open(server.path), await open(server.path), await open(server.path)];

@@ -144,7 +144,7 @@ describe('synchronous IPC', () => {
       expect(s.ipc.owner(0, 1)).toBe(2);
       expect(s.ipc.block(2)).toBe(IpcBlock.Retired);
       expect(s.ipc.block(3)).toBe(IpcBlock.Recv);
-      expect(s.ipc.downtime(0, 1)).toBe(0);
+      expect(s.ipc.downtime(0, 1, 150)).toBe(0);
       s.message(0, [77]);
       s.ipc.operate(0, IpcOp.Call, 0, 0, 200);
       expect(s.registers(3)).toEqual([77]);
@@ -177,8 +177,10 @@ describe('synchronous IPC', () => {
     it('measures the downtime until the new owner first waits to receive', () => {
       s.ipc.operate(2, IpcOp.Recv, 0, 1, 0);
       expect(s.ipc.handover(0, 1, 2, 1000)).toBe(true);
+      // Not served yet: down for as long as it has been.
+      expect(s.ipc.downtime(0, 1, 1100)).toBe(100);
       s.ipc.operate(3, IpcOp.Recv, 0, 1, 1250);
-      expect(s.ipc.downtime(0, 1)).toBe(250);
+      expect(s.ipc.downtime(0, 1, 5000)).toBe(250);
     });
 
     it('a rolled-back update leaves the old owner in place', () => {
