@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include "console.h"
 #include "csr.h"
+#include "hash.h"
 #include "tessera-doorbell.h"
 #include "tessera-hv.h"
 #include "tessera-ring.h"
@@ -31,31 +32,14 @@
 #define END_SEQ 0xffffffffu
 #define U(x) ((unsigned)(x))
 
-static uint32_t mix(uint32_t x)
-{
-    x *= 0x9e3779b1u;
-    x ^= x >> 15;
-    x *= 0x85ebca6bu;
-    x ^= x >> 13;
-    return x;
-}
-
 static uint32_t length_of(uint32_t seq)
 {
 #ifdef IPC_MSG_FIXED
     (void)seq;
     return IPC_MSG_FIXED;
 #else
-    return MSG_HDR + mix(seq) % (MSG_MAX - MSG_HDR + 1);
+    return MSG_HDR + mix32(seq) % (MSG_MAX - MSG_HDR + 1);
 #endif
-}
-
-static uint32_t checksum(const uint32_t *w, uint32_t words)
-{
-    uint32_t h = 2166136261u;
-    while (words--)
-        h = (h ^ *w++) * 16777619u;
-    return h;
 }
 
 static uint32_t buf[MSG_MAX / 4];
@@ -75,15 +59,15 @@ static uint32_t build(uint32_t seq)
     built_len = seq == END_SEQ ? 0 : IPC_MSG_FIXED;
     uint32_t len = seq == END_SEQ ? MSG_HDR : IPC_MSG_FIXED;
     for (uint32_t i = MSG_HDR / 4; i < len / 4; i++)
-        buf[i] = mix(i * 0x27d4eb2du);
+        buf[i] = mix32(i * 0x27d4eb2du);
 #else
     uint32_t len = seq == END_SEQ ? MSG_HDR : length_of(seq) & ~3u;
     for (uint32_t i = MSG_HDR / 4; i < len / 4; i++)
-        buf[i] = mix(seq ^ (i * 0x27d4eb2du));
+        buf[i] = mix32(seq ^ (i * 0x27d4eb2du));
 #endif
     buf[0] = seq;
     buf[1] = len;
-    buf[2] = checksum(buf + MSG_HDR / 4, (len - MSG_HDR) / 4);
+    buf[2] = fnv1a_words(FNV1A_START, buf + MSG_HDR / 4, (len - MSG_HDR) / 4);
     buf[3] = (uint32_t)rdcycle();
     return len;
 }
@@ -117,7 +101,7 @@ static int produce(struct ring *r)
             if (rc == 1)
                 sleep_for_doorbell();
         }
-        if ((mix(i) & 3) == 0 || seq == END_SEQ) {
+        if ((mix32(i) & 3) == 0 || seq == END_SEQ) {
             int rc = ring_publish(r);
             if (rc < 0)
                 return rc;
@@ -140,7 +124,7 @@ struct tally {
 static int check(struct tally *t, const uint32_t *m, uint32_t len)
 {
     uint32_t seq = m[0];
-    if (len < MSG_HDR || m[1] != len || checksum(m + MSG_HDR / 4, (len - MSG_HDR) / 4) != m[2] ||
+    if (len < MSG_HDR || m[1] != len || fnv1a_words(FNV1A_START, m + MSG_HDR / 4, (len - MSG_HDR) / 4) != m[2] ||
         (seq != END_SEQ && (seq >= IPC_MESSAGES || (length_of(seq) & ~3u) != len))) {
         t->corrupted++;
         return 0;

@@ -5,6 +5,7 @@
 #include "msip.h"
 #include "exit.h"
 #include "fdt.h"
+#include "hash.h"
 #include "tessera-ring.h"
 
 /*
@@ -98,14 +99,6 @@ static uint32_t msg_len(uint32_t seq)
     return 12 + (seq * 0x9e3779b1u >> 16) % 45;
 }
 
-static uint32_t fnv(const uint8_t *p, uint32_t n)
-{
-    uint32_t h = 2166136261u;
-    while (n--)
-        h = (h ^ *p++) * 16777619u;
-    return h;
-}
-
 static uint32_t build(uint32_t seq)
 {
     uint32_t len = msg_len(seq), *w = (uint32_t *)tx;
@@ -113,14 +106,14 @@ static uint32_t build(uint32_t seq)
         tx[i] = (uint8_t)(seq * 7 + i);
     w[0] = seq;
     w[1] = len;
-    w[2] = fnv(tx + 12, len - 12);
+    w[2] = fnv1a_bytes(FNV1A_START, tx + 12, len - 12);
     return len;
 }
 
 static int good_message(uint32_t seq, uint32_t len)
 {
     const uint32_t *w = (const uint32_t *)rx;
-    return len == msg_len(seq) && w[0] == seq && w[1] == len && w[2] == fnv(rx + 12, len - 12);
+    return len == msg_len(seq) && w[0] == seq && w[1] == len && w[2] == fnv1a_bytes(FNV1A_START, rx + 12, len - 12);
 }
 
 /* ---- the honest sides ---- */

@@ -4,6 +4,7 @@
 #include "csr.h"
 #include "msip.h"
 #include "fdt.h"
+#include "hash.h"
 #include "tessera-ring.h"
 
 /*
@@ -33,21 +34,12 @@ struct phase {
     uint32_t min_len, max_len;  /* of len(), for the report */
 };
 
-static uint32_t mix(uint32_t x)
-{
-    x *= 0x9e3779b1u;
-    x ^= x >> 15;
-    x *= 0x85ebca6bu;
-    x ^= x >> 13;
-    return x;
-}
-
 #ifdef RING_SMP_4K
 #define MAX_MESSAGES 10000u
 /* 4096 bytes, except every eighth message is up to 60 bytes shorter. */
 static uint32_t len_4k(uint32_t seq)
 {
-    return seq % 8 == 7 ? MSG_MAX - mix(seq) % 61 : MSG_MAX;
+    return seq % 8 == 7 ? MSG_MAX - mix32(seq) % 61 : MSG_MAX;
 }
 static const struct phase phases[] = {
     { 64, MAX_MESSAGES, len_4k, MSG_MAX - 60, MSG_MAX },    /* 65 slots of 64 bytes a message */
@@ -60,7 +52,7 @@ static const struct phase phases[] = {
 /* Mostly 12..64 bytes (one or two slots); one in 16 up to 1024; one in 256 up to 4096. */
 static uint32_t len_small(uint32_t seq)
 {
-    uint32_t h = mix(seq);
+    uint32_t h = mix32(seq);
     if ((h & 255) == 0)
         return MSG_HDR + (h >> 8) % (MSG_MAX - MSG_HDR + 1);
     if ((h & 15) == 0)
@@ -105,22 +97,16 @@ static void wait_for(volatile uint32_t *flag, uint32_t value, unsigned me)
     __asm__ volatile("fence r, rw" ::: "memory");
 }
 
-/* FNV-1a, 32 bits, a word at a time over the aligned part, then byte by byte. */
+/* FNV-1a, a word at a time over the aligned part, then byte by byte. */
 static uint32_t checksum(const uint8_t *p, uint32_t n)
 {
-    uint32_t h = 2166136261u;
-    const uint32_t *w = (const uint32_t *)p;
-    for (; n >= 4; n -= 4)
-        h = (h ^ *w++) * 16777619u;
-    for (p = (const uint8_t *)w; n; n--)
-        h = (h ^ *p++) * 16777619u;
-    return h;
+    return fnv1a_bytes(fnv1a_words(FNV1A_START, (const uint32_t *)p, n / 4), p + (n & ~3u), n % 4);
 }
 
 static void build(uint32_t seq, uint32_t len)
 {
     uint8_t *b = (uint8_t *)txbuf;
-    uint32_t x = mix(seq) | 1, i = MSG_HDR;
+    uint32_t x = mix32(seq) | 1, i = MSG_HDR;
     for (; i + 4 <= len; i += 4) {
         x ^= x << 13;
         x ^= x >> 17;
@@ -159,7 +145,7 @@ static int produce(struct ring *r, const struct phase *ph, uint64_t *bytes)
             if (rc == 1)
                 msip_wait(0);
         }
-        if ((mix(i) & 3) == 0 || seq == END_SEQ) {
+        if ((mix32(i) & 3) == 0 || seq == END_SEQ) {
             int rc = ring_publish(r);
             if (rc < 0)
                 return rc;
