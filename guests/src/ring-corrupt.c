@@ -2,10 +2,10 @@
 #include <stdint.h>
 #include "console.h"
 #include "csr.h"
-#include "msip.h"
 #include "exit.h"
-#include "fdt.h"
+#include "hart-pair.h"
 #include "hash.h"
+#include "msip.h"
 #include "tessera-ring.h"
 
 /*
@@ -70,20 +70,6 @@ static volatile uint32_t rx_canary_ok;
 
 static uint8_t rx[RX_CAP + 64] __attribute__((aligned(4)));
 static uint8_t tx[RX_CAP] __attribute__((aligned(4)));
-
-static void signal(volatile uint32_t *flag, uint32_t value, unsigned peer)
-{
-    __asm__ volatile("fence rw, w" ::: "memory");
-    *flag = value;
-    msip_ring(peer);
-}
-
-static void wait_for(volatile uint32_t *flag, uint32_t value, unsigned me)
-{
-    while (*flag != value)
-        msip_wait(me);
-    __asm__ volatile("fence r, rw" ::: "memory");
-}
 
 __attribute__((interrupt("machine"), aligned(4))) static void trap(void)
 {
@@ -250,19 +236,19 @@ static void scribble_until_done(const struct ring *g, uint32_t round, uint32_t k
     lcg_state = 12345 + round;
     while (done != round) {
         if (n == GIVE_UP) {
-            signal(&gave_up, round, 1);
+            msip_signal(&gave_up, round, 1);
             break;
         }
         uint32_t seen = looked;
         scribble(g, kind, tail, n == 0);
         if (n == 0 && kind == TAIL_RANDOM)
-            signal(&scribbled, round, 1);
+            msip_signal(&scribbled, round, 1);
         n++;
         msip_ring(1);
         while (looked == seen && done != round)
             msip_wait(0);
     }
-    wait_for(&done, round, 0);
+    msip_wait_for(&done, round, 0);
     res->scribbles = n;
 }
 
@@ -275,22 +261,22 @@ static void hart0_round(uint32_t round, const struct round *rd, struct result *r
         if (rc || r.count != SLOTS)
             return;
         ring_set_kick(&r, msip_kick, (void *)1);
-        signal(&ready, round, 1);
+        msip_signal(&ready, round, 1);
         for (uint32_t seq = 0; seq < GOOD && rc == RING_OK; seq++)
             rc = send_wait(&r, seq, 0, round);
-        wait_for(&drained, round, 0);
+        msip_wait_for(&drained, round, 0);
         scribble_until_done(&r, round, rd->kind, *word(W_TAIL), res);
         return;
     }
-    wait_for(&ready, round, 0);
+    msip_wait_for(&ready, round, 0);
     int rc = ring_attach(&r, area.win, WIN);
     if (rc == RING_OK)
         ring_set_kick(&r, msip_kick, (void *)1);
     for (uint32_t seq = 0; seq < GOOD && rc == RING_OK; seq++)
         rc = recv_wait(&r, seq, 0, round, &bad);
     ring_release(&r);
-    signal(&drained, round, 1);
-    wait_for(&go, round, 0);
+    msip_signal(&drained, round, 1);
+    msip_wait_for(&go, round, 0);
     scribble_until_done(&r, round, rd->kind, r.mine, res);
     res->bad += bad;
 }
@@ -302,29 +288,29 @@ static void hart1_round(uint32_t round, const struct round *rd, struct result *r
     static struct ring r;
     int rc;
     if (!rd->victim_produces) {
-        wait_for(&ready, round, 1);
+        msip_wait_for(&ready, round, 1);
         rc = ring_attach(&r, area.win, WIN);
         if (rc == RING_OK)
             ring_set_kick(&r, msip_kick, (void *)0);
         for (uint32_t seq = 0; rc == RING_OK && gave_up != round; seq++) {
             rc = recv_wait(&r, seq, 1, round, &res->bad);
             if (rc == RING_OK && gave_up != round && ++res->handled == GOOD)
-                signal(&drained, round, 0);
+                msip_signal(&drained, round, 0);
         }
     } else {
         rc = ring_init(&r, area.win, WIN, SLOT);
         if (rc == RING_OK) {
             ring_set_kick(&r, msip_kick, (void *)0);
-            signal(&ready, round, 0);
+            msip_signal(&ready, round, 0);
         }
         for (uint32_t seq = 0; seq < GOOD && rc == RING_OK; seq++, res->handled++)
             rc = send_wait(&r, seq, 1, round);
-        wait_for(&drained, round, 1);
+        msip_wait_for(&drained, round, 1);
         int avail = ring_avail(&r);     /* see the tail of the drained ring: every slot free */
         if (avail < 0)
             rc = avail;
-        signal(&go, round, 0);
-        wait_for(&scribbled, round, 1);
+        msip_signal(&go, round, 0);
+        msip_wait_for(&scribbled, round, 1);
         for (uint32_t seq = GOOD; rc == RING_OK && gave_up != round; seq++) {
             rc = send_wait(&r, seq, 1, round);
             if (rc == RING_OK)
@@ -333,7 +319,7 @@ static void hart1_round(uint32_t round, const struct round *rd, struct result *r
     }
     res->rc = rc;
     res->why = r.why;
-    signal(&done, round, 0);
+    msip_signal(&done, round, 0);
 }
 
 static void victim(void)
@@ -351,24 +337,15 @@ static void victim(void)
     for (uint32_t i = RX_CAP; i < sizeof rx; i++)
         ok &= rx[i] == CANARY;
     rx_canary_ok = ok;
-    signal(&finished, 1, 0);
+    msip_signal(&finished, 1, 0);
 }
 
 int main(int hartid, const void *fdt)
 {
-    if (hartid > 1)
-        return 0;
-    msip_enable();
-    if (hartid == 1) {
-        victim();
-        return 0;
-    }
+    int start = hart_pair_start("ring-corrupt", hartid, fdt, victim);
+    if (start != HART_PAIR_GO)
+        return start;
     write_csr(mtvec, (uintptr_t)trap);
-    int harts = fdt_count_cpus(fdt);
-    if (harts < 2) {
-        printf("ring-corrupt: needs 2 harts (found %d)\n", harts);
-        return 2;
-    }
     for (uint32_t i = 0; i < sizeof area.lo; i++)
         area.lo[i] = area.hi[i] = CANARY;
     printf("ring-corrupt: %u slots of %u bytes; %u good messages a round, then hart 0 scribbles (LCG) until hart 1 notices\n",
@@ -393,7 +370,7 @@ int main(int hartid, const void *fdt)
             printf("ring-corrupt: round %u, %s: NOT DETECTED (%s after %u messages, %u scribbles)\n", U(k + 1), rd->what,
                    ring_strerror(res->rc), U(res->handled), U(res->scribbles));
     }
-    wait_for(&finished, 1, 0);
+    msip_wait_for(&finished, 1, 0);
     uint32_t guards = 1;
     for (uint32_t i = 0; i < sizeof area.lo; i++)
         guards &= area.lo[i] == CANARY && area.hi[i] == CANARY;

@@ -2,9 +2,9 @@
 #include <stdint.h>
 #include "console.h"
 #include "csr.h"
-#include "msip.h"
-#include "fdt.h"
+#include "hart-pair.h"
 #include "hash.h"
+#include "msip.h"
 #include "tessera-ring.h"
 
 /*
@@ -82,20 +82,6 @@ static struct result {
 static uint32_t seen[(MAX_MESSAGES + 31) / 32];
 static uint32_t txbuf[MSG_MAX / 4];
 static uint32_t rxbuf[MSG_MAX / 4];
-
-static void signal(volatile uint32_t *flag, uint32_t value, unsigned peer)
-{
-    __asm__ volatile("fence rw, w" ::: "memory");
-    *flag = value;
-    msip_ring(peer);
-}
-
-static void wait_for(volatile uint32_t *flag, uint32_t value, unsigned me)
-{
-    while (*flag != value)
-        msip_wait(me);
-    __asm__ volatile("fence r, rw" ::: "memory");
-}
 
 /* FNV-1a, a word at a time over the aligned part, then byte by byte. */
 static uint32_t checksum(const uint8_t *p, uint32_t n)
@@ -215,7 +201,7 @@ static void consumer(void)
 {
     for (uint32_t p = 0; p < PHASES; p++) {
         static struct ring r;
-        wait_for(&phase_ready, p + 1, 1);
+        msip_wait_for(&phase_ready, p + 1, 1);
         int rc = ring_attach(&r, window, sizeof window);
         if (rc == RING_OK) {
             ring_set_kick(&r, msip_kick, (void *)0);
@@ -223,24 +209,15 @@ static void consumer(void)
         } else {
             results[p].error = rc;
         }
-        signal(&phase_done, p + 1, 0);
+        msip_signal(&phase_done, p + 1, 0);
     }
 }
 
 int main(int hartid, const void *fdt)
 {
-    if (hartid > 1)
-        return 0;       /* extra harts park */
-    msip_enable();
-    if (hartid == 1) {
-        consumer();
-        return 0;
-    }
-    int harts = fdt_count_cpus(fdt);
-    if (harts < 2) {
-        printf("%s: needs 2 harts (found %d)\n", RING_SMP_NAME, harts);
-        return 2;
-    }
+    int start = hart_pair_start(RING_SMP_NAME, hartid, fdt, consumer);
+    if (start != HART_PAIR_GO)
+        return start;
     int failed = 0;
     for (uint32_t p = 0; p < PHASES; p++) {
         const struct phase *ph = &phases[p];
@@ -255,9 +232,9 @@ int main(int hartid, const void *fdt)
         printf("%s: %u slots of %u bytes, %u messages of %u..%u bytes\n", RING_SMP_NAME, U(r.count), U(r.size),
                U(ph->messages), U(ph->min_len), U(ph->max_len));
         uint64_t t0 = clint_mtime();
-        signal(&phase_ready, p + 1, 1);
+        msip_signal(&phase_ready, p + 1, 1);
         int prc = produce(&r, ph, &bytes);
-        wait_for(&phase_done, p + 1, 0);
+        msip_wait_for(&phase_done, p + 1, 0);
         uint64_t ticks = clint_mtime() - t0;
         const struct result *res = &results[p];
         printf("%s: %u messages, %u lost, %u duplicated, %u reordered, %u corrupted; %llu payload bytes %s\n",
