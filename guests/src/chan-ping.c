@@ -16,13 +16,6 @@ struct window {
     uint32_t pad1[15];
 };
 
-/* Sleeps until the doorbell's interrupt is pending (MIE stays off: WFI wakes, no trap), then acks it. */
-static void wait_doorbell(void)
-{
-    __asm__ volatile("wfi");
-    plic_drain(0);
-}
-
 int main(int hartid, const void *fdt)
 {
     (void)fdt;
@@ -46,7 +39,7 @@ int main(int hartid, const void *fdt)
             w->ping = seq;
             doorbell_ring(0);
             while (w->pong != seq)
-                wait_doorbell();
+                doorbell_sleep(0);
             uint64_t rtt = clint_mtime() - start;
             total += rtt;
             if (rtt < min) min = rtt;
@@ -62,7 +55,7 @@ int main(int hartid, const void *fdt)
                 printf("chan-ping: got %u, expected %u\n", (unsigned)w->ping, (unsigned)expected);
                 return 1;
             }
-            wait_doorbell();
+            doorbell_sleep(0);
         }
         __asm__ volatile("fence r, rw" ::: "memory");
         w->pong = expected;

@@ -3,6 +3,7 @@
 #include "console.h"
 #include "csr.h"
 #include "hash.h"
+#include "ring-wait.h"
 #include "tessera-doorbell.h"
 #include "tessera-hv.h"
 #include "tessera-ring.h"
@@ -78,34 +79,14 @@ static void kick(struct ring *r)
     doorbell_ring(0);
 }
 
-static void sleep_for_doorbell(void)
-{
-    __asm__ volatile("wfi");
-    plic_drain(0);
-}
-
 static int produce(struct ring *r)
 {
     for (uint32_t i = 0; i <= IPC_MESSAGES; i++) {
         uint32_t seq = i == IPC_MESSAGES ? END_SEQ : i;
         uint32_t len = build(seq);
-        for (;;) {
-            int rc = ring_stage(r, buf, len);
-            if (rc == RING_OK)
-                break;
-            if (rc != RING_FULL)
-                return rc;
-            rc = ring_prepare_wait(r);
-            if (rc < 0)
-                return rc;
-            if (rc == 1)
-                sleep_for_doorbell();
-        }
-        if ((mix32(i) & 3) == 0 || seq == END_SEQ) {
-            int rc = ring_publish(r);
-            if (rc < 0)
-                return rc;
-        }
+        int rc = ring_send_wait(r, buf, len, (mix32(i) & 3) == 0 || seq == END_SEQ, doorbell_sleep, 0);
+        if (rc)
+            return rc;
     }
     return 0;
 }
@@ -154,10 +135,8 @@ static int consume(struct ring *r)
         uint32_t got = 0;
         int rc = ring_recv_batch(r, bufs, BATCH, &got);
         if (rc == RING_EMPTY) {
-            rc = ring_prepare_wait(r);
+            rc = ring_wait(r, doorbell_sleep, 0);
             if (rc < 0) { error = rc; break; }
-            if (rc == 1)
-                sleep_for_doorbell();
             continue;
         }
         if (rc != RING_OK) { error = rc; break; }
@@ -202,7 +181,7 @@ int main(int hartid, const void *fdt)
     }
     int rc;
     while ((rc = ring_attach(&r, window, size)) == RING_NOHDR)
-        sleep_for_doorbell();
+        doorbell_sleep(0);
     if (rc) { printf("ipc-stream: ring_attach: %s\n", ring_strerror(rc)); return 3; }
     ring_set_kick(&r, kick, 0);
     return consume(&r);

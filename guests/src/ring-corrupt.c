@@ -6,6 +6,7 @@
 #include "hart-pair.h"
 #include "hash.h"
 #include "msip.h"
+#include "ring-wait.h"
 #include "tessera-ring.h"
 
 /*
@@ -122,11 +123,9 @@ static int send_wait(struct ring *r, uint32_t seq, unsigned me, uint32_t round)
         int rc = ring_send(r, tx, len);
         if (rc != RING_FULL || gave_up == round)
             return rc;
-        rc = ring_prepare_wait(r);
+        rc = ring_wait(r, sleep_until_kicked, me);
         if (rc < 0)
             return rc;
-        if (rc == 1)
-            sleep_until_kicked(me);
     }
 }
 
@@ -146,11 +145,9 @@ static int recv_wait(struct ring *r, uint32_t seq, unsigned me, uint32_t round, 
         }
         if (rc != RING_EMPTY)
             return rc;
-        rc = ring_prepare_wait(r);
+        rc = ring_wait(r, sleep_until_kicked, me);
         if (rc < 0)
             return rc;
-        if (rc == 1)
-            sleep_until_kicked(me);
     }
 }
 

@@ -4,6 +4,7 @@
 #include "csr.h"
 #include "hart-pair.h"
 #include "msip.h"
+#include "ring-wait.h"
 #include "tessera-ring.h"
 
 /*
@@ -58,11 +59,9 @@ static int recv_wait(struct ring *r, unsigned me, void *buf, uint32_t cap, uint3
         int rc = ring_recv(r, buf, cap, len);
         if (rc != RING_EMPTY)
             return rc;
-        rc = ring_prepare_wait(r);
+        rc = ring_wait(r, msip_wait, me);
         if (rc < 0)
             return rc;
-        if (rc == 1)
-            msip_wait(me);
     }
 }
 
@@ -83,10 +82,7 @@ static void ponger(void)
             bufs[i] = (struct ring_buf){ &in[i], sizeof in[i], 0 };
         rc = ring_recv_batch(&a, bufs, 4, &got);
         if (rc == RING_EMPTY) {
-            rc = ring_prepare_wait(&a);
-            if (rc == 1)
-                msip_wait(1);
-            rc = rc < 0 ? rc : RING_OK;
+            rc = ring_wait(&a, msip_wait, 1);
             continue;
         }
         if (rc)

@@ -5,6 +5,7 @@
 #include "hart-pair.h"
 #include "hash.h"
 #include "msip.h"
+#include "ring-wait.h"
 #include "tessera-ring.h"
 
 /*
@@ -119,23 +120,9 @@ static int produce(struct ring *r, const struct phase *ph, uint64_t *bytes)
         build(seq, len);
         if (seq != END_SEQ)
             *bytes += len;
-        for (;;) {
-            int rc = ring_stage(r, txbuf, len);
-            if (rc == RING_OK)
-                break;
-            if (rc != RING_FULL)
-                return rc;
-            rc = ring_prepare_wait(r);  /* publishes what is staged, then asks for a kick */
-            if (rc < 0)
-                return rc;
-            if (rc == 1)
-                msip_wait(0);
-        }
-        if ((mix32(i) & 3) == 0 || seq == END_SEQ) {
-            int rc = ring_publish(r);
-            if (rc < 0)
-                return rc;
-        }
+        int rc = ring_send_wait(r, txbuf, len, (mix32(i) & 3) == 0 || seq == END_SEQ, msip_wait, 0);
+        if (rc)
+            return rc;
     }
     return 0;
 }
@@ -149,13 +136,11 @@ static void consume(struct ring *r, const struct phase *ph, struct result *res)
         uint32_t len;
         int rc = ring_read(r, rxbuf, MSG_MAX, &len);
         if (rc == RING_EMPTY) {
-            rc = ring_prepare_wait(r);  /* releases what was read, then asks for a kick */
+            rc = ring_wait(r, msip_wait, 1);    /* releases what was read, then asks for a kick */
             if (rc < 0) {
                 res->error = rc;
                 break;
             }
-            if (rc == 1)
-                msip_wait(1);
             continue;
         }
         if (rc != RING_OK) {
