@@ -6,6 +6,7 @@
 #include "ring-wait.h"
 #include "tessera-doorbell.h"
 #include "tessera-hv.h"
+#include "vm-channel.h"
 #include "tessera-ring.h"
 
 /*
@@ -156,13 +157,9 @@ int main(int hartid, const void *fdt)
     (void)fdt;
     if (hartid != 0)
         return 0;
-    if (!hv_present() || *(volatile uint32_t *)(DOORBELL_BASE + DOORBELL_CHANNELS) == 0) {
-        puts("ipc-stream: needs a Tessera VM with a channel");
+    if (!vm_has_channel("ipc-stream"))
         return 2;
-    }
-    char name[HV_NAME_BYTES + 1];
-    hv_name(name);
-    int producer = name[0] == 'p' && name[1] == 'r' && name[2] == 'o';
+    int producer = hv_name_starts("pro");
     void *window = (void *)doorbell_read(0, DOORBELL_CH_BASE);
     uint32_t size = doorbell_read(0, DOORBELL_CH_SIZE);
     plic_enable(0, doorbell_read(0, DOORBELL_CH_IRQ));

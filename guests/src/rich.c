@@ -164,7 +164,7 @@ static uint64_t next_after(uint64_t due, uint32_t every, uint64_t now)
 
 static int control_loop(void)
 {
-    if (!hv_present() || hv_read(HV_VERSION) < 2 || *(volatile uint32_t *)(DOORBELL_BASE + DOORBELL_CHANNELS) < 2) {
+    if (!hv_present() || hv_read(HV_VERSION) < 2 || doorbell_channels() < 2) {
         puts("rich: needs a Tessera VM with services version 2 and two channels (0: PIN service, 1: modem ring)");
         return 2;
     }
