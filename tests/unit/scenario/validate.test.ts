@@ -2,14 +2,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { validateScenario } from '../../../engine/scenario/validate.js';
+import { describeCases } from './case-tests.js';
 import { baseScenario, everyField, MiB, SOURCE, timePartitioned, withVm } from './fixtures.js';
 import { SCENARIO_CASES } from './validator-cases.js';
-
-function errorsOf(json: unknown): string[] {
-  const result = validateScenario(json, SOURCE);
-  expect(result.scenario === undefined).toBe(result.errors.length > 0);
-  return result.errors;
-}
 
 describe('a valid scenario', () => {
   it('normalizes with every default filled in', () => {
@@ -137,12 +132,4 @@ describe('time-partitioned windows', () => {
   });
 });
 
-for (const [topic, cases] of Object.entries(SCENARIO_CASES)) {
-  describe(topic, () => {
-    for (const { name, json, errors } of cases) {
-      it(name, () => {
-        expect(errorsOf(json)).toEqual(errors);
-      });
-    }
-  });
-}
+describeCases(SCENARIO_CASES);
