@@ -98,4 +98,15 @@ static inline int hv_name(char buf[HV_NAME_BYTES + 1])
     return len;
 }
 
+/* 1 if the VM's name begins with prefix: guests that serve either end of a channel pick their role so. */
+static inline int hv_name_starts(const char *prefix)
+{
+    char name[HV_NAME_BYTES + 1];
+    hv_name(name);
+    for (int i = 0; prefix[i] != 0; i++)
+        if (name[i] != prefix[i])
+            return 0;
+    return 1;
+}
+
 #endif

@@ -1,4 +1,4 @@
-/* msip.h: the CLINT's msip as an inter-hart doorbell on a bare machine, and a ring kick callback over it. */
+/* msip.h: the CLINT's msip as an inter-hart doorbell on a bare machine, hand-over flags and a ring kick callback over it. */
 #ifndef MSIP_H
 #define MSIP_H
 
@@ -34,6 +34,22 @@ static inline void msip_wait(unsigned me)
         __asm__ volatile("wfi");
     *CLINT_MSIP(me) = 0;
     __asm__ volatile("fence iorw, iorw" ::: "memory");
+}
+
+/* Hands `value` to the peer through a flag in ordinary memory: what was written before it first. */
+static inline void msip_signal(volatile uint32_t *flag, uint32_t value, unsigned peer)
+{
+    __asm__ volatile("fence rw, w" ::: "memory");
+    *flag = value;
+    msip_ring(peer);
+}
+
+/* Sleeps until the peer's msip_signal put `value` in the flag; what it wrote before is then visible. */
+static inline void msip_wait_for(volatile uint32_t *flag, uint32_t value, unsigned me)
+{
+    while (*flag != value)
+        msip_wait(me);
+    __asm__ volatile("fence r, rw" ::: "memory");
 }
 
 /* A ring kick callback: ring_set_kick(r, msip_kick, (void *)(uintptr_t)peer_hart). */

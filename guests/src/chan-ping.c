@@ -5,6 +5,7 @@
 #include "csr.h"
 #include "tessera-doorbell.h"
 #include "tessera-hv.h"
+#include "vm-channel.h"
 
 #define ROUND_TRIPS 10000u
 
@@ -16,25 +17,14 @@ struct window {
     uint32_t pad1[15];
 };
 
-/* Sleeps until the doorbell's interrupt is pending (MIE stays off: WFI wakes, no trap), then acks it. */
-static void wait_doorbell(void)
-{
-    __asm__ volatile("wfi");
-    plic_drain(0);
-}
-
 int main(int hartid, const void *fdt)
 {
     (void)fdt;
     if (hartid != 0)
         return 0;
-    if (!hv_present() || *(volatile uint32_t *)(DOORBELL_BASE + DOORBELL_CHANNELS) == 0) {
-        puts("chan-ping: needs a Tessera VM with a channel");
+    if (!vm_has_channel("chan-ping"))
         return 2;
-    }
-    char name[HV_NAME_BYTES + 1];
-    hv_name(name);
-    int pinger = name[0] == 'p' && name[1] == 'i' && name[2] == 'n' && name[3] == 'g';
+    int pinger = hv_name_starts("ping");
     struct window *w = (struct window *)doorbell_read(0, DOORBELL_CH_BASE);
     plic_enable(0, doorbell_read(0, DOORBELL_CH_IRQ));
     write_csr(mie, 1u << 11); /* MEIE: the doorbell wakes WFI */
@@ -46,7 +36,7 @@ int main(int hartid, const void *fdt)
             w->ping = seq;
             doorbell_ring(0);
             while (w->pong != seq)
-                wait_doorbell();
+                doorbell_sleep(0);
             uint64_t rtt = clint_mtime() - start;
             total += rtt;
             if (rtt < min) min = rtt;
@@ -62,7 +52,7 @@ int main(int hartid, const void *fdt)
                 printf("chan-ping: got %u, expected %u\n", (unsigned)w->ping, (unsigned)expected);
                 return 1;
             }
-            wait_doorbell();
+            doorbell_sleep(0);
         }
         __asm__ volatile("fence r, rw" ::: "memory");
         w->pong = expected;

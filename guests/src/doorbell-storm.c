@@ -2,7 +2,7 @@
 #include <stdint.h>
 #include "console.h"
 #include "tessera-doorbell.h"
-#include "tessera-hv.h"
+#include "vm-channel.h"
 
 #define RINGS 1000000u
 
@@ -11,10 +11,8 @@ int main(int hartid, const void *fdt)
     (void)fdt;
     if (hartid != 0)
         return 0;
-    if (!hv_present() || *(volatile uint32_t *)(DOORBELL_BASE + DOORBELL_CHANNELS) == 0) {
-        puts("doorbell-storm: needs a Tessera VM with a channel");
+    if (!vm_has_channel("doorbell-storm"))
         return 2;
-    }
     volatile uint32_t *ring = (volatile uint32_t *)(DOORBELL_BASE + DOORBELL_CH(0) + DOORBELL_CH_RING);
     for (uint32_t i = 0; i < RINGS; i++)
         *ring = i;

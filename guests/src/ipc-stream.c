@@ -2,8 +2,11 @@
 #include <stdint.h>
 #include "console.h"
 #include "csr.h"
+#include "hash.h"
+#include "ring-wait.h"
 #include "tessera-doorbell.h"
 #include "tessera-hv.h"
+#include "vm-channel.h"
 #include "tessera-ring.h"
 
 /*
@@ -31,31 +34,14 @@
 #define END_SEQ 0xffffffffu
 #define U(x) ((unsigned)(x))
 
-static uint32_t mix(uint32_t x)
-{
-    x *= 0x9e3779b1u;
-    x ^= x >> 15;
-    x *= 0x85ebca6bu;
-    x ^= x >> 13;
-    return x;
-}
-
 static uint32_t length_of(uint32_t seq)
 {
 #ifdef IPC_MSG_FIXED
     (void)seq;
     return IPC_MSG_FIXED;
 #else
-    return MSG_HDR + mix(seq) % (MSG_MAX - MSG_HDR + 1);
+    return MSG_HDR + mix32(seq) % (MSG_MAX - MSG_HDR + 1);
 #endif
-}
-
-static uint32_t checksum(const uint32_t *w, uint32_t words)
-{
-    uint32_t h = 2166136261u;
-    while (words--)
-        h = (h ^ *w++) * 16777619u;
-    return h;
 }
 
 static uint32_t buf[MSG_MAX / 4];
@@ -75,15 +61,15 @@ static uint32_t build(uint32_t seq)
     built_len = seq == END_SEQ ? 0 : IPC_MSG_FIXED;
     uint32_t len = seq == END_SEQ ? MSG_HDR : IPC_MSG_FIXED;
     for (uint32_t i = MSG_HDR / 4; i < len / 4; i++)
-        buf[i] = mix(i * 0x27d4eb2du);
+        buf[i] = mix32(i * 0x27d4eb2du);
 #else
     uint32_t len = seq == END_SEQ ? MSG_HDR : length_of(seq) & ~3u;
     for (uint32_t i = MSG_HDR / 4; i < len / 4; i++)
-        buf[i] = mix(seq ^ (i * 0x27d4eb2du));
+        buf[i] = mix32(seq ^ (i * 0x27d4eb2du));
 #endif
     buf[0] = seq;
     buf[1] = len;
-    buf[2] = checksum(buf + MSG_HDR / 4, (len - MSG_HDR) / 4);
+    buf[2] = fnv1a_words(FNV1A_START, buf + MSG_HDR / 4, (len - MSG_HDR) / 4);
     buf[3] = (uint32_t)rdcycle();
     return len;
 }
@@ -94,34 +80,14 @@ static void kick(struct ring *r)
     doorbell_ring(0);
 }
 
-static void sleep_for_doorbell(void)
-{
-    __asm__ volatile("wfi");
-    plic_drain(0);
-}
-
 static int produce(struct ring *r)
 {
     for (uint32_t i = 0; i <= IPC_MESSAGES; i++) {
         uint32_t seq = i == IPC_MESSAGES ? END_SEQ : i;
         uint32_t len = build(seq);
-        for (;;) {
-            int rc = ring_stage(r, buf, len);
-            if (rc == RING_OK)
-                break;
-            if (rc != RING_FULL)
-                return rc;
-            rc = ring_prepare_wait(r);
-            if (rc < 0)
-                return rc;
-            if (rc == 1)
-                sleep_for_doorbell();
-        }
-        if ((mix(i) & 3) == 0 || seq == END_SEQ) {
-            int rc = ring_publish(r);
-            if (rc < 0)
-                return rc;
-        }
+        int rc = ring_send_wait(r, buf, len, (mix32(i) & 3) == 0 || seq == END_SEQ, doorbell_sleep, 0);
+        if (rc)
+            return rc;
     }
     return 0;
 }
@@ -140,7 +106,7 @@ struct tally {
 static int check(struct tally *t, const uint32_t *m, uint32_t len)
 {
     uint32_t seq = m[0];
-    if (len < MSG_HDR || m[1] != len || checksum(m + MSG_HDR / 4, (len - MSG_HDR) / 4) != m[2] ||
+    if (len < MSG_HDR || m[1] != len || fnv1a_words(FNV1A_START, m + MSG_HDR / 4, (len - MSG_HDR) / 4) != m[2] ||
         (seq != END_SEQ && (seq >= IPC_MESSAGES || (length_of(seq) & ~3u) != len))) {
         t->corrupted++;
         return 0;
@@ -170,10 +136,8 @@ static int consume(struct ring *r)
         uint32_t got = 0;
         int rc = ring_recv_batch(r, bufs, BATCH, &got);
         if (rc == RING_EMPTY) {
-            rc = ring_prepare_wait(r);
+            rc = ring_wait(r, doorbell_sleep, 0);
             if (rc < 0) { error = rc; break; }
-            if (rc == 1)
-                sleep_for_doorbell();
             continue;
         }
         if (rc != RING_OK) { error = rc; break; }
@@ -193,13 +157,9 @@ int main(int hartid, const void *fdt)
     (void)fdt;
     if (hartid != 0)
         return 0;
-    if (!hv_present() || *(volatile uint32_t *)(DOORBELL_BASE + DOORBELL_CHANNELS) == 0) {
-        puts("ipc-stream: needs a Tessera VM with a channel");
+    if (!vm_has_channel("ipc-stream"))
         return 2;
-    }
-    char name[HV_NAME_BYTES + 1];
-    hv_name(name);
-    int producer = name[0] == 'p' && name[1] == 'r' && name[2] == 'o';
+    int producer = hv_name_starts("pro");
     void *window = (void *)doorbell_read(0, DOORBELL_CH_BASE);
     uint32_t size = doorbell_read(0, DOORBELL_CH_SIZE);
     plic_enable(0, doorbell_read(0, DOORBELL_CH_IRQ));
@@ -218,7 +178,7 @@ int main(int hartid, const void *fdt)
     }
     int rc;
     while ((rc = ring_attach(&r, window, size)) == RING_NOHDR)
-        sleep_for_doorbell();
+        doorbell_sleep(0);
     if (rc) { printf("ipc-stream: ring_attach: %s\n", ring_strerror(rc)); return 3; }
     ring_set_kick(&r, kick, 0);
     return consume(&r);

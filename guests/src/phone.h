@@ -65,14 +65,4 @@ static inline uint32_t modem_check(const uint32_t *w, uint32_t words)
     return h;
 }
 
-/* A well-mixed 32-bit function of x (message contents, pseudo-random choices). */
-static inline uint32_t phone_mix(uint32_t x)
-{
-    x *= 0x9e3779b1u;
-    x ^= x >> 15;
-    x *= 0x85ebca6bu;
-    x ^= x >> 13;
-    return x;
-}
-
 #endif

@@ -92,7 +92,7 @@ int main(int hartid, const void *fdt)
     (void)fdt;
     if (hartid != 0)
         return 0;
-    if (!hv_present() || hv_read(HV_VERSION) < 2 || *(volatile uint32_t *)(DOORBELL_BASE + DOORBELL_CHANNELS) == 0) {
+    if (!hv_present() || hv_read(HV_VERSION) < 2 || doorbell_channels() == 0) {
         puts("pin: needs a Tessera VM with services version 2 and a channel");
         return 2;
     }

@@ -4,6 +4,7 @@
 #include "console.h"
 #include "crc-load.h"
 #include "csr.h"
+#include "hash.h"
 #include "phone.h"
 #include "tessera-doorbell.h"
 #include "tessera-hv.h"
@@ -67,13 +68,13 @@ static void kick(struct ring *r)
 
 static uint32_t build(uint32_t seq)
 {
-    uint32_t len = MODEM_MIN + 4u * (phone_mix(seq) % ((MODEM_MAX - MODEM_MIN) / 4u + 1u));
+    uint32_t len = MODEM_MIN + 4u * (mix32(seq) % ((MODEM_MAX - MODEM_MIN) / 4u + 1u));
     msg[0] = seq;
     msg[1] = len;
     msg[3] = 1u + seq % MODEM_CMDS;
     msg[4] = (uint32_t)rdcycle();
     for (uint32_t i = 5; i < len / 4; i++)
-        msg[i] = phone_mix(seq ^ (i * 0x27d4eb2du));
+        msg[i] = mix32(seq ^ (i * 0x27d4eb2du));
     msg[2] = modem_check(msg, len / 4);
     return len;
 }
@@ -114,8 +115,8 @@ static void complain(const char *what, uint32_t seq, const struct ipc_msg *r)
 static void call_pin(void)
 {
     uint32_t seq = pin.seq++;
-    int right = pin.wrong_in_row >= PIN_TRIES - 1 || (phone_mix(seq) & 7) != 0;
-    uint32_t guess = right ? user_pin : (user_pin + 1 + phone_mix(~seq) % PIN_MAX) % (PIN_MAX + 1);
+    int right = pin.wrong_in_row >= PIN_TRIES - 1 || (mix32(seq) & 7) != 0;
+    uint32_t guess = right ? user_pin : (user_pin + 1 + mix32(~seq) % PIN_MAX) % (PIN_MAX + 1);
     /* Counted when sent: a call lost after the service saw it may still have cost a try. */
     pin.wrong_in_row = right ? pin.wrong_in_row : pin.wrong_in_row + 1;
     struct ipc_msg m = { .len = 3, .mr = { PIN_OP_VERIFY, guess, seq } }, r = { 0 };
@@ -163,7 +164,7 @@ static uint64_t next_after(uint64_t due, uint32_t every, uint64_t now)
 
 static int control_loop(void)
 {
-    if (!hv_present() || hv_read(HV_VERSION) < 2 || *(volatile uint32_t *)(DOORBELL_BASE + DOORBELL_CHANNELS) < 2) {
+    if (!hv_present() || hv_read(HV_VERSION) < 2 || doorbell_channels() < 2) {
         puts("rich: needs a Tessera VM with services version 2 and two channels (0: PIN service, 1: modem ring)");
         return 2;
     }

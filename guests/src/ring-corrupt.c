@@ -2,9 +2,11 @@
 #include <stdint.h>
 #include "console.h"
 #include "csr.h"
-#include "msip.h"
 #include "exit.h"
-#include "fdt.h"
+#include "hart-pair.h"
+#include "hash.h"
+#include "msip.h"
+#include "ring-wait.h"
 #include "tessera-ring.h"
 
 /*
@@ -70,20 +72,6 @@ static volatile uint32_t rx_canary_ok;
 static uint8_t rx[RX_CAP + 64] __attribute__((aligned(4)));
 static uint8_t tx[RX_CAP] __attribute__((aligned(4)));
 
-static void signal(volatile uint32_t *flag, uint32_t value, unsigned peer)
-{
-    __asm__ volatile("fence rw, w" ::: "memory");
-    *flag = value;
-    msip_ring(peer);
-}
-
-static void wait_for(volatile uint32_t *flag, uint32_t value, unsigned me)
-{
-    while (*flag != value)
-        msip_wait(me);
-    __asm__ volatile("fence r, rw" ::: "memory");
-}
-
 __attribute__((interrupt("machine"), aligned(4))) static void trap(void)
 {
     printf("ring-corrupt: OUT-OF-WINDOW access or other trap on hart %u: mcause 0x%x mepc 0x%x mtval 0x%x\n",
@@ -98,14 +86,6 @@ static uint32_t msg_len(uint32_t seq)
     return 12 + (seq * 0x9e3779b1u >> 16) % 45;
 }
 
-static uint32_t fnv(const uint8_t *p, uint32_t n)
-{
-    uint32_t h = 2166136261u;
-    while (n--)
-        h = (h ^ *p++) * 16777619u;
-    return h;
-}
-
 static uint32_t build(uint32_t seq)
 {
     uint32_t len = msg_len(seq), *w = (uint32_t *)tx;
@@ -113,14 +93,14 @@ static uint32_t build(uint32_t seq)
         tx[i] = (uint8_t)(seq * 7 + i);
     w[0] = seq;
     w[1] = len;
-    w[2] = fnv(tx + 12, len - 12);
+    w[2] = fnv1a_bytes(FNV1A_START, tx + 12, len - 12);
     return len;
 }
 
 static int good_message(uint32_t seq, uint32_t len)
 {
     const uint32_t *w = (const uint32_t *)rx;
-    return len == msg_len(seq) && w[0] == seq && w[1] == len && w[2] == fnv(rx + 12, len - 12);
+    return len == msg_len(seq) && w[0] == seq && w[1] == len && w[2] == fnv1a_bytes(FNV1A_START, rx + 12, len - 12);
 }
 
 /* ---- the honest sides ---- */
@@ -143,11 +123,9 @@ static int send_wait(struct ring *r, uint32_t seq, unsigned me, uint32_t round)
         int rc = ring_send(r, tx, len);
         if (rc != RING_FULL || gave_up == round)
             return rc;
-        rc = ring_prepare_wait(r);
+        rc = ring_wait(r, sleep_until_kicked, me);
         if (rc < 0)
             return rc;
-        if (rc == 1)
-            sleep_until_kicked(me);
     }
 }
 
@@ -167,11 +145,9 @@ static int recv_wait(struct ring *r, uint32_t seq, unsigned me, uint32_t round, 
         }
         if (rc != RING_EMPTY)
             return rc;
-        rc = ring_prepare_wait(r);
+        rc = ring_wait(r, sleep_until_kicked, me);
         if (rc < 0)
             return rc;
-        if (rc == 1)
-            sleep_until_kicked(me);
     }
 }
 
@@ -257,19 +233,19 @@ static void scribble_until_done(const struct ring *g, uint32_t round, uint32_t k
     lcg_state = 12345 + round;
     while (done != round) {
         if (n == GIVE_UP) {
-            signal(&gave_up, round, 1);
+            msip_signal(&gave_up, round, 1);
             break;
         }
         uint32_t seen = looked;
         scribble(g, kind, tail, n == 0);
         if (n == 0 && kind == TAIL_RANDOM)
-            signal(&scribbled, round, 1);
+            msip_signal(&scribbled, round, 1);
         n++;
         msip_ring(1);
         while (looked == seen && done != round)
             msip_wait(0);
     }
-    wait_for(&done, round, 0);
+    msip_wait_for(&done, round, 0);
     res->scribbles = n;
 }
 
@@ -282,22 +258,22 @@ static void hart0_round(uint32_t round, const struct round *rd, struct result *r
         if (rc || r.count != SLOTS)
             return;
         ring_set_kick(&r, msip_kick, (void *)1);
-        signal(&ready, round, 1);
+        msip_signal(&ready, round, 1);
         for (uint32_t seq = 0; seq < GOOD && rc == RING_OK; seq++)
             rc = send_wait(&r, seq, 0, round);
-        wait_for(&drained, round, 0);
+        msip_wait_for(&drained, round, 0);
         scribble_until_done(&r, round, rd->kind, *word(W_TAIL), res);
         return;
     }
-    wait_for(&ready, round, 0);
+    msip_wait_for(&ready, round, 0);
     int rc = ring_attach(&r, area.win, WIN);
     if (rc == RING_OK)
         ring_set_kick(&r, msip_kick, (void *)1);
     for (uint32_t seq = 0; seq < GOOD && rc == RING_OK; seq++)
         rc = recv_wait(&r, seq, 0, round, &bad);
     ring_release(&r);
-    signal(&drained, round, 1);
-    wait_for(&go, round, 0);
+    msip_signal(&drained, round, 1);
+    msip_wait_for(&go, round, 0);
     scribble_until_done(&r, round, rd->kind, r.mine, res);
     res->bad += bad;
 }
@@ -309,29 +285,29 @@ static void hart1_round(uint32_t round, const struct round *rd, struct result *r
     static struct ring r;
     int rc;
     if (!rd->victim_produces) {
-        wait_for(&ready, round, 1);
+        msip_wait_for(&ready, round, 1);
         rc = ring_attach(&r, area.win, WIN);
         if (rc == RING_OK)
             ring_set_kick(&r, msip_kick, (void *)0);
         for (uint32_t seq = 0; rc == RING_OK && gave_up != round; seq++) {
             rc = recv_wait(&r, seq, 1, round, &res->bad);
             if (rc == RING_OK && gave_up != round && ++res->handled == GOOD)
-                signal(&drained, round, 0);
+                msip_signal(&drained, round, 0);
         }
     } else {
         rc = ring_init(&r, area.win, WIN, SLOT);
         if (rc == RING_OK) {
             ring_set_kick(&r, msip_kick, (void *)0);
-            signal(&ready, round, 0);
+            msip_signal(&ready, round, 0);
         }
         for (uint32_t seq = 0; seq < GOOD && rc == RING_OK; seq++, res->handled++)
             rc = send_wait(&r, seq, 1, round);
-        wait_for(&drained, round, 1);
+        msip_wait_for(&drained, round, 1);
         int avail = ring_avail(&r);     /* see the tail of the drained ring: every slot free */
         if (avail < 0)
             rc = avail;
-        signal(&go, round, 0);
-        wait_for(&scribbled, round, 1);
+        msip_signal(&go, round, 0);
+        msip_wait_for(&scribbled, round, 1);
         for (uint32_t seq = GOOD; rc == RING_OK && gave_up != round; seq++) {
             rc = send_wait(&r, seq, 1, round);
             if (rc == RING_OK)
@@ -340,7 +316,7 @@ static void hart1_round(uint32_t round, const struct round *rd, struct result *r
     }
     res->rc = rc;
     res->why = r.why;
-    signal(&done, round, 0);
+    msip_signal(&done, round, 0);
 }
 
 static void victim(void)
@@ -358,24 +334,15 @@ static void victim(void)
     for (uint32_t i = RX_CAP; i < sizeof rx; i++)
         ok &= rx[i] == CANARY;
     rx_canary_ok = ok;
-    signal(&finished, 1, 0);
+    msip_signal(&finished, 1, 0);
 }
 
 int main(int hartid, const void *fdt)
 {
-    if (hartid > 1)
-        return 0;
-    msip_enable();
-    if (hartid == 1) {
-        victim();
-        return 0;
-    }
+    int start = hart_pair_start("ring-corrupt", hartid, fdt, victim);
+    if (start != HART_PAIR_GO)
+        return start;
     write_csr(mtvec, (uintptr_t)trap);
-    int harts = fdt_count_cpus(fdt);
-    if (harts < 2) {
-        printf("ring-corrupt: needs 2 harts (found %d)\n", harts);
-        return 2;
-    }
     for (uint32_t i = 0; i < sizeof area.lo; i++)
         area.lo[i] = area.hi[i] = CANARY;
     printf("ring-corrupt: %u slots of %u bytes; %u good messages a round, then hart 0 scribbles (LCG) until hart 1 notices\n",
@@ -400,7 +367,7 @@ int main(int hartid, const void *fdt)
             printf("ring-corrupt: round %u, %s: NOT DETECTED (%s after %u messages, %u scribbles)\n", U(k + 1), rd->what,
                    ring_strerror(res->rc), U(res->handled), U(res->scribbles));
     }
-    wait_for(&finished, 1, 0);
+    msip_wait_for(&finished, 1, 0);
     uint32_t guards = 1;
     for (uint32_t i = 0; i < sizeof area.lo; i++)
         guards &= area.lo[i] == CANARY && area.hi[i] == CANARY;

@@ -2,8 +2,9 @@
 #include <stdint.h>
 #include "console.h"
 #include "csr.h"
+#include "hart-pair.h"
 #include "msip.h"
-#include "fdt.h"
+#include "ring-wait.h"
 #include "tessera-ring.h"
 
 /*
@@ -58,11 +59,9 @@ static int recv_wait(struct ring *r, unsigned me, void *buf, uint32_t cap, uint3
         int rc = ring_recv(r, buf, cap, len);
         if (rc != RING_EMPTY)
             return rc;
-        rc = ring_prepare_wait(r);
+        rc = ring_wait(r, msip_wait, me);
         if (rc < 0)
             return rc;
-        if (rc == 1)
-            msip_wait(me);
     }
 }
 
@@ -83,10 +82,7 @@ static void ponger(void)
             bufs[i] = (struct ring_buf){ &in[i], sizeof in[i], 0 };
         rc = ring_recv_batch(&a, bufs, 4, &got);
         if (rc == RING_EMPTY) {
-            rc = ring_prepare_wait(&a);
-            if (rc == 1)
-                msip_wait(1);
-            rc = rc < 0 ? rc : RING_OK;
+            rc = ring_wait(&a, msip_wait, 1);
             continue;
         }
         if (rc)
@@ -103,25 +99,14 @@ static void ponger(void)
     pong.error = rc;
     pong.a = a.stats;
     pong.b = b.stats;
-    __asm__ volatile("fence rw, w" ::: "memory");
-    pong_done = 1;
-    msip_ring(0);
+    msip_signal(&pong_done, 1, 0);
 }
 
 int main(int hartid, const void *fdt)
 {
-    if (hartid > 1)
-        return 0;
-    msip_enable();
-    if (hartid == 1) {
-        ponger();
-        return 0;
-    }
-    int harts = fdt_count_cpus(fdt);
-    if (harts < 2) {
-        printf("ring-pingpong: needs 2 harts (found %d)\n", harts);
-        return 2;
-    }
+    int start = hart_pair_start("ring-pingpong", hartid, fdt, ponger);
+    if (start != HART_PAIR_GO)
+        return start;
     static struct ring a, b;
     int rc = ring_init(&a, window, HALF, 64);
     if (rc == RING_OK) {
@@ -144,9 +129,7 @@ int main(int hartid, const void *fdt)
         trips++;
     }
     uint64_t ticks = clint_mtime() - t0, instret = rdinstret() - i0;
-    while (!pong_done)
-        msip_wait(0);
-    __asm__ volatile("fence r, rw" ::: "memory");
+    msip_wait_for(&pong_done, 1, 0);
     errors += pong.errors;
     printf("ring-pingpong: %u round trips of %u-byte messages, %u errors\n", U(trips), U(sizeof(struct ping)), U(errors));
     if (rc || pong.error)

@@ -2,8 +2,10 @@
 #include <stdint.h>
 #include "console.h"
 #include "csr.h"
+#include "hart-pair.h"
+#include "hash.h"
 #include "msip.h"
-#include "fdt.h"
+#include "ring-wait.h"
 #include "tessera-ring.h"
 
 /*
@@ -33,21 +35,12 @@ struct phase {
     uint32_t min_len, max_len;  /* of len(), for the report */
 };
 
-static uint32_t mix(uint32_t x)
-{
-    x *= 0x9e3779b1u;
-    x ^= x >> 15;
-    x *= 0x85ebca6bu;
-    x ^= x >> 13;
-    return x;
-}
-
 #ifdef RING_SMP_4K
 #define MAX_MESSAGES 10000u
 /* 4096 bytes, except every eighth message is up to 60 bytes shorter. */
 static uint32_t len_4k(uint32_t seq)
 {
-    return seq % 8 == 7 ? MSG_MAX - mix(seq) % 61 : MSG_MAX;
+    return seq % 8 == 7 ? MSG_MAX - mix32(seq) % 61 : MSG_MAX;
 }
 static const struct phase phases[] = {
     { 64, MAX_MESSAGES, len_4k, MSG_MAX - 60, MSG_MAX },    /* 65 slots of 64 bytes a message */
@@ -60,7 +53,7 @@ static const struct phase phases[] = {
 /* Mostly 12..64 bytes (one or two slots); one in 16 up to 1024; one in 256 up to 4096. */
 static uint32_t len_small(uint32_t seq)
 {
-    uint32_t h = mix(seq);
+    uint32_t h = mix32(seq);
     if ((h & 255) == 0)
         return MSG_HDR + (h >> 8) % (MSG_MAX - MSG_HDR + 1);
     if ((h & 15) == 0)
@@ -91,36 +84,16 @@ static uint32_t seen[(MAX_MESSAGES + 31) / 32];
 static uint32_t txbuf[MSG_MAX / 4];
 static uint32_t rxbuf[MSG_MAX / 4];
 
-static void signal(volatile uint32_t *flag, uint32_t value, unsigned peer)
-{
-    __asm__ volatile("fence rw, w" ::: "memory");
-    *flag = value;
-    msip_ring(peer);
-}
-
-static void wait_for(volatile uint32_t *flag, uint32_t value, unsigned me)
-{
-    while (*flag != value)
-        msip_wait(me);
-    __asm__ volatile("fence r, rw" ::: "memory");
-}
-
-/* FNV-1a, 32 bits, a word at a time over the aligned part, then byte by byte. */
+/* FNV-1a, a word at a time over the aligned part, then byte by byte. */
 static uint32_t checksum(const uint8_t *p, uint32_t n)
 {
-    uint32_t h = 2166136261u;
-    const uint32_t *w = (const uint32_t *)p;
-    for (; n >= 4; n -= 4)
-        h = (h ^ *w++) * 16777619u;
-    for (p = (const uint8_t *)w; n; n--)
-        h = (h ^ *p++) * 16777619u;
-    return h;
+    return fnv1a_bytes(fnv1a_words(FNV1A_START, (const uint32_t *)p, n / 4), p + (n & ~3u), n % 4);
 }
 
 static void build(uint32_t seq, uint32_t len)
 {
     uint8_t *b = (uint8_t *)txbuf;
-    uint32_t x = mix(seq) | 1, i = MSG_HDR;
+    uint32_t x = mix32(seq) | 1, i = MSG_HDR;
     for (; i + 4 <= len; i += 4) {
         x ^= x << 13;
         x ^= x >> 17;
@@ -147,23 +120,9 @@ static int produce(struct ring *r, const struct phase *ph, uint64_t *bytes)
         build(seq, len);
         if (seq != END_SEQ)
             *bytes += len;
-        for (;;) {
-            int rc = ring_stage(r, txbuf, len);
-            if (rc == RING_OK)
-                break;
-            if (rc != RING_FULL)
-                return rc;
-            rc = ring_prepare_wait(r);  /* publishes what is staged, then asks for a kick */
-            if (rc < 0)
-                return rc;
-            if (rc == 1)
-                msip_wait(0);
-        }
-        if ((mix(i) & 3) == 0 || seq == END_SEQ) {
-            int rc = ring_publish(r);
-            if (rc < 0)
-                return rc;
-        }
+        int rc = ring_send_wait(r, txbuf, len, (mix32(i) & 3) == 0 || seq == END_SEQ, msip_wait, 0);
+        if (rc)
+            return rc;
     }
     return 0;
 }
@@ -177,13 +136,11 @@ static void consume(struct ring *r, const struct phase *ph, struct result *res)
         uint32_t len;
         int rc = ring_read(r, rxbuf, MSG_MAX, &len);
         if (rc == RING_EMPTY) {
-            rc = ring_prepare_wait(r);  /* releases what was read, then asks for a kick */
+            rc = ring_wait(r, msip_wait, 1);    /* releases what was read, then asks for a kick */
             if (rc < 0) {
                 res->error = rc;
                 break;
             }
-            if (rc == 1)
-                msip_wait(1);
             continue;
         }
         if (rc != RING_OK) {
@@ -229,7 +186,7 @@ static void consumer(void)
 {
     for (uint32_t p = 0; p < PHASES; p++) {
         static struct ring r;
-        wait_for(&phase_ready, p + 1, 1);
+        msip_wait_for(&phase_ready, p + 1, 1);
         int rc = ring_attach(&r, window, sizeof window);
         if (rc == RING_OK) {
             ring_set_kick(&r, msip_kick, (void *)0);
@@ -237,24 +194,15 @@ static void consumer(void)
         } else {
             results[p].error = rc;
         }
-        signal(&phase_done, p + 1, 0);
+        msip_signal(&phase_done, p + 1, 0);
     }
 }
 
 int main(int hartid, const void *fdt)
 {
-    if (hartid > 1)
-        return 0;       /* extra harts park */
-    msip_enable();
-    if (hartid == 1) {
-        consumer();
-        return 0;
-    }
-    int harts = fdt_count_cpus(fdt);
-    if (harts < 2) {
-        printf("%s: needs 2 harts (found %d)\n", RING_SMP_NAME, harts);
-        return 2;
-    }
+    int start = hart_pair_start(RING_SMP_NAME, hartid, fdt, consumer);
+    if (start != HART_PAIR_GO)
+        return start;
     int failed = 0;
     for (uint32_t p = 0; p < PHASES; p++) {
         const struct phase *ph = &phases[p];
@@ -269,9 +217,9 @@ int main(int hartid, const void *fdt)
         printf("%s: %u slots of %u bytes, %u messages of %u..%u bytes\n", RING_SMP_NAME, U(r.count), U(r.size),
                U(ph->messages), U(ph->min_len), U(ph->max_len));
         uint64_t t0 = clint_mtime();
-        signal(&phase_ready, p + 1, 1);
+        msip_signal(&phase_ready, p + 1, 1);
         int prc = produce(&r, ph, &bytes);
-        wait_for(&phase_done, p + 1, 0);
+        msip_wait_for(&phase_done, p + 1, 0);
         uint64_t ticks = clint_mtime() - t0;
         const struct result *res = &results[p];
         printf("%s: %u messages, %u lost, %u duplicated, %u reordered, %u corrupted; %llu payload bytes %s\n",

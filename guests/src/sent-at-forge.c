@@ -10,7 +10,7 @@ int main(int hartid, const void *fdt)
     (void)fdt;
     if (hartid != 0)
         return 0;
-    if (*(volatile uint32_t *)(DOORBELL_BASE + DOORBELL_CHANNELS) == 0) {
+    if (doorbell_channels() == 0) {
         puts("sent-at-forge: no channel");
         return 2;
     }

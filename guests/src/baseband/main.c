@@ -5,6 +5,7 @@
 #include "console.h"
 #include "csr.h"
 #include "exit.h"
+#include "latency-window.h"
 #include "tessera-hv.h"
 
 /*
@@ -21,30 +22,17 @@
 #define REPORT_EVERY   1000u
 #define DOORBELL_WAKES 4u       /* doorbell wake-ups per period; past that, a storm waits for the next tick */
 
-struct stats {
-    uint32_t n, min, max, misses;
-    uint64_t sum;
-};
-
 void rt_trap_entry(void);
 void rt_trap(uint32_t entry_lo);
 
 volatile uint32_t bb_periods;
 static uint64_t deadline;
 static int services;
-static struct stats window;
-static volatile struct stats report;
-static volatile int report_ready;
+static struct latency_stats window;
+static volatile struct latency_report report;
 static volatile uint32_t doorbell_budget;
 static uint32_t doorbell_irq;           /* 1 << IRQ_M_EXT with a modem channel, else 0 */
 static uint32_t total_periods, total_misses;
-
-static void stats_reset(struct stats *s)
-{
-    s->n = s->max = s->misses = 0;
-    s->min = 0xffffffffu;
-    s->sum = 0;
-}
 
 void rt_trap(uint32_t entry_lo)
 {
@@ -61,13 +49,7 @@ void rt_trap(uint32_t entry_lo)
     }
     uint32_t latency = entry_lo - (uint32_t)deadline;
     uint32_t missed = latency / PERIOD_TICKS;
-    window.n++;
-    window.sum += latency;
-    if (latency < window.min)
-        window.min = latency;
-    if (latency > window.max)
-        window.max = latency;
-    window.misses += missed;
+    latency_add(&window, latency, missed);
     deadline += (uint64_t)(missed + 1) * PERIOD_TICKS;
     clint_set_mtimecmp(0, deadline);
     if (services)
@@ -75,26 +57,18 @@ void rt_trap(uint32_t entry_lo)
     bb_periods++;
     doorbell_budget = DOORBELL_WAKES;
     set_csr(mie, doorbell_irq);
-    if (window.n == REPORT_EVERY) {
-        report.n = window.n;
-        report.min = window.min;
-        report.max = window.max;
-        report.misses = window.misses;
-        report.sum = window.sum;
-        report_ready = 1;
-        stats_reset(&window);
-    }
+    if (window.n == REPORT_EVERY)
+        latency_hand_over(&report, &window);
 }
 
 static void print_report(void)
 {
-    if (!report_ready)
+    struct latency_stats s;
+    if (!latency_take(&report, &s))
         return;
-    struct stats s = { report.n, report.min, report.max, report.misses, report.sum };
-    report_ready = 0;
     total_periods += s.n;
     total_misses += s.misses;
-    uint64_t tenths = (s.sum * 10 + s.n / 2) / s.n;
+    uint64_t tenths = latency_avg_tenths(&s);
     struct modem_counts m;
     modem_counts(&m);
     printf("baseband: n=%u min=%u avg=%u.%u max=%u misses=%u (total %u periods, %u misses) | modem %u ok, %u bad, %u lost, "
@@ -108,7 +82,7 @@ static void print_report(void)
 static void sleep_until_work(int modem)
 {
     clear_csr(mstatus, MSTATUS_MIE);
-    if ((!modem || modem_arm() != MODEM_BUSY) && !report_ready)
+    if ((!modem || modem_arm() != MODEM_BUSY) && !report.ready)
         __asm__ volatile("wfi");
     set_csr(mstatus, MSTATUS_MIE);
 }
@@ -122,7 +96,7 @@ int main(int hartid, const void *fdt)
     int modem = services && modem_setup();
     printf("baseband: 1 kHz task (%u ticks), %s, %s\n", PERIOD_TICKS,
            services ? "kicking the watchdog" : "no hv-services device", modem ? "modem ring on channel 0" : "no modem channel");
-    stats_reset(&window);
+    latency_reset(&window);
     doorbell_budget = DOORBELL_WAKES;
     doorbell_irq = modem ? 1u << IRQ_M_EXT : 0u;
 

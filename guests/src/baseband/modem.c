@@ -40,7 +40,7 @@ static void kick(struct ring *r)
 
 int modem_setup(void)
 {
-    if (*(volatile uint32_t *)(DOORBELL_BASE + DOORBELL_CHANNELS) <= BASEBAND_CH_MODEM)
+    if (doorbell_channels() <= BASEBAND_CH_MODEM)
         return 0;
     window = (void *)doorbell_read(BASEBAND_CH_MODEM, DOORBELL_CH_BASE);
     window_bytes = doorbell_read(BASEBAND_CH_MODEM, DOORBELL_CH_SIZE);

@@ -1,35 +1,17 @@
 /* interrupts.c: CLINT timer and software interrupts, direct and vectored mtvec, priority, WFI, SSIP delegated to S. */
+#include "clint.h"
 #include "selfcheck.h"
 
-#define CLINT_MSIP0     ((volatile unsigned *)0x02000000u)
-#define CLINT_MTIMECMP0 ((volatile unsigned *)0x02004000u)
-#define CLINT_MTIME     ((volatile unsigned *)0x0200bff8u)
+#define CLINT_MSIP0     ((volatile unsigned *)CLINT_BASE)
 #define MIP_MSIP (1u << IRQ_M_SOFT)
 #define MIP_MTIP (1u << IRQ_M_TIMER)
 #define MIP_SSIP (1u << IRQ_S_SOFT)
 
-static uint64_t mtime(void)
-{
-    unsigned hi, lo;
-    do {
-        hi = CLINT_MTIME[1];
-        lo = CLINT_MTIME[0];
-    } while (hi != CLINT_MTIME[1]);
-    return ((uint64_t)hi << 32) | lo;
-}
-
-static void set_mtimecmp(uint64_t when)
-{
-    CLINT_MTIMECMP0[1] = 0xffffffffu;   /* no early match while the halves change */
-    CLINT_MTIMECMP0[0] = (unsigned)when;
-    CLINT_MTIMECMP0[1] = (unsigned)(when >> 32);
-}
-
 /* Spin (interrupts as configured) until a trap is recorded or ~10 ms of mtime pass; returns 1 if one was. */
 static int wait_for_trap(void)
 {
-    uint64_t give_up = mtime() + 100000;
-    while (!mtrap.count && mtime() < give_up)
+    uint64_t give_up = clint_mtime() + 100000;
+    while (!mtrap.count && clint_mtime() < give_up)
         ;
     return mtrap.count != 0;
 }
@@ -37,11 +19,11 @@ static int wait_for_trap(void)
 static void check_timer_direct(void)
 {
     write_csr(mtvec, (unsigned)m_trap_entry);
-    set_mtimecmp(~0ull);
+    clint_set_mtimecmp(0, ~0ull);
     check("mtip-clear-when-mtimecmp-max", read_csr(mip) & MIP_MTIP, 0);
     trap_reset();
     write_csr(mie, MIP_MTIP);
-    set_mtimecmp(mtime() + 50);
+    clint_set_mtimecmp(0, clint_mtime() + 50);
     set_csr(mstatus, MSTATUS_MIE);
     int taken = wait_for_trap();
     unsigned after = read_csr(mstatus);
@@ -76,7 +58,7 @@ static void check_software_and_vectored(void)
 
     trap_reset();
     write_csr(mie, MIP_MTIP);
-    set_mtimecmp(mtime() + 50);
+    clint_set_mtimecmp(0, clint_mtime() + 50);
     set_csr(mstatus, MSTATUS_MIE);
     taken = wait_for_trap();
     clear_csr(mstatus, MSTATUS_MIE);
@@ -93,7 +75,7 @@ static void check_software_and_vectored(void)
     trap_reset();
     write_csr(mie, MIP_MSIP | MIP_MTIP);
     *CLINT_MSIP0 = 1;
-    set_mtimecmp(0);
+    clint_set_mtimecmp(0, 0);
     check("both-pending", read_csr(mip) & (MIP_MSIP | MIP_MTIP), MIP_MSIP | MIP_MTIP);
     set_csr(mstatus, MSTATUS_MIE);
     __asm__ volatile("nop");
@@ -110,9 +92,9 @@ static void check_wfi(void)
     /* MIE off: WFI wakes on a pending enabled interrupt without taking it */
     trap_reset();
     write_csr(mie, MIP_MTIP);
-    set_mtimecmp(mtime() + 1000);
-    uint64_t give_up = mtime() + 100000;
-    while (!(read_csr(mip) & MIP_MTIP) && mtime() < give_up)
+    clint_set_mtimecmp(0, clint_mtime() + 1000);
+    uint64_t give_up = clint_mtime() + 100000;
+    while (!(read_csr(mip) & MIP_MTIP) && clint_mtime() < give_up)
         __asm__ volatile("wfi");
     check("wfi-wakes-on-timer", (read_csr(mip) & MIP_MTIP) != 0, 1);
     check("wfi-no-trap-with-mie-off", mtrap.count, 0);

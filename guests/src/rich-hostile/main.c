@@ -29,7 +29,7 @@ static volatile uint32_t burst_rings;
 
 static void read_channels(void)
 {
-    uint32_t n = *(volatile uint32_t *)(DOORBELL_BASE + DOORBELL_CHANNELS);
+    uint32_t n = doorbell_channels();
     channel_count = n < MAX_CHANNELS ? n : MAX_CHANNELS;
     for (uint32_t c = 0; c < channel_count; c++) {
         channels[c].base = doorbell_read(c, DOORBELL_CH_BASE);
@@ -67,7 +67,7 @@ int main(int hartid, const void *fdt)
 {
     if (hartid != 0)
         storm_forever();
-    if (!hv_present() || hv_read(HV_VERSION) < 2 || *(volatile uint32_t *)(DOORBELL_BASE + DOORBELL_CHANNELS) == 0) {
+    if (!hv_present() || hv_read(HV_VERSION) < 2 || doorbell_channels() == 0) {
         puts("rich-hostile: needs a Tessera VM with services version 2 and a channel");
         return 2;
     }

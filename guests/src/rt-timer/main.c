@@ -4,6 +4,7 @@
 #include "console.h"
 #include "csr.h"
 #include "exit.h"
+#include "latency-window.h"
 #include "tessera-hv.h"
 
 /* Compile-time settings (-D...): deadline period in mtime ticks (10 MHz), periods to run, report interval. */
@@ -17,43 +18,19 @@
 #define RT_REPORT_EVERY 1000u
 #endif
 
-struct stats {
-    uint32_t n, min, max, misses;
-    uint64_t sum;
-};
-
 void rt_trap_entry(void);
 void rt_trap(uint32_t entry_lo);
 
 static uint64_t deadline;
 static unsigned hart;
 static int watchdog;                        /* hv-services answered MAGIC: kick it every period */
-static struct stats window, total;
-static volatile struct stats report;        /* a finished window, for main to print */
-static volatile int report_ready, done;
+static struct latency_stats window, total;
+static volatile struct latency_report report;
+static volatile int done;
 
-static void stats_reset(struct stats *s)
+static void stats_print(const char *label, const struct latency_stats *s)
 {
-    s->n = s->max = s->misses = 0;
-    s->min = 0xffffffffu;
-    s->sum = 0;
-}
-
-static void stats_add(struct stats *s, uint32_t latency, uint32_t missed)
-{
-    s->n++;
-    s->sum += latency;
-    if (latency < s->min)
-        s->min = latency;
-    if (latency > s->max)
-        s->max = latency;
-    s->misses += missed;
-}
-
-static void stats_print(const char *label, const struct stats *s)
-{
-    /* avg with one decimal, rounded, in integer arithmetic */
-    uint64_t tenths = s->n ? (s->sum * 10 + s->n / 2) / s->n : 0;
+    uint64_t tenths = latency_avg_tenths(s);
     printf("rt-timer: %sn=%u min=%u avg=%u.%u max=%u misses=%u\n", label, (unsigned)s->n,
            (unsigned)(s->n ? s->min : 0), (unsigned)(tenths / 10), (unsigned)(tenths % 10), (unsigned)s->max,
            (unsigned)s->misses);
@@ -62,11 +39,9 @@ static void stats_print(const char *label, const struct stats *s)
 /* Prints the window the handler finished, if any (it finishes the next one 1000 periods later). */
 static void print_report(void)
 {
-    if (!report_ready)
-        return;
-    struct stats s = { report.n, report.min, report.max, report.misses, report.sum };
-    report_ready = 0;
-    stats_print("", &s);
+    struct latency_stats s;
+    if (latency_take(&report, &s))
+        stats_print("", &s);
 }
 
 /* Called by rt_trap_entry with the low word of mtime read on entry. */
@@ -84,21 +59,14 @@ void rt_trap(uint32_t entry_lo)
     }
     uint32_t latency = entry_lo - (uint32_t)deadline;   /* ticks; exact while below 2^32 */
     uint32_t missed = latency / RT_PERIOD_TICKS;         /* later deadlines that passed before this entry */
-    stats_add(&window, latency, missed);
-    stats_add(&total, latency, missed);
+    latency_add(&window, latency, missed);
+    latency_add(&total, latency, missed);
     deadline += (uint64_t)(missed + 1) * RT_PERIOD_TICKS;
     clint_set_mtimecmp(hart, deadline);
     if (watchdog)
         hv_watchdog_kick();
-    if (window.n == RT_REPORT_EVERY) {
-        report.n = window.n;
-        report.min = window.min;
-        report.max = window.max;
-        report.misses = window.misses;
-        report.sum = window.sum;
-        report_ready = 1;
-        stats_reset(&window);
-    }
+    if (window.n == RT_REPORT_EVERY)
+        latency_hand_over(&report, &window);
     if (total.n == RT_PERIODS)
         done = 1;
 }
@@ -111,8 +79,8 @@ int main(int hartid, const void *fdt)
     watchdog = hv_present();
     printf("rt-timer: period %u ticks, %u periods, %s\n", RT_PERIOD_TICKS, RT_PERIODS,
            watchdog ? "hv-services present: kicking the watchdog" : "no hv-services device: no watchdog kicks");
-    stats_reset(&window);
-    stats_reset(&total);
+    latency_reset(&window);
+    latency_reset(&total);
 
     write_csr(mtvec, (uintptr_t)rt_trap_entry);     /* direct mode */
     deadline = clint_mtime() + RT_PERIOD_TICKS;

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../engine/cli/main.js';
 import { runSweep } from '../../../engine/host/sweep-runner.js';
 import type { SweepRun } from '../../../engine/experiment/sweep-record.js';
+import { tessera } from '../../unit/cli/captured-io.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BIN = join(ROOT, 'bin/tessera.js');
@@ -28,11 +28,6 @@ writeFileSync(SCENARIO, JSON.stringify({
   channels: [{ name: 'rpc', size: '4K', endpoints: [{ vm: 'caller', address: '0x90000000', irq: 32 }, { vm: 'server', address: '0x90000000', irq: 32 }] }],
 }));
 
-function capture() {
-  let text = '';
-  return { stream: { write: (s: string) => { text += s; return true; }, isTTY: false } as unknown as NodeJS.WritableStream & { isTTY?: boolean }, text: () => text };
-}
-
 describe('tessera sweep', () => {
   const out = join(scratch, 'out');
   let code: number;
@@ -40,11 +35,7 @@ describe('tessera sweep', () => {
   let stderr: string;
 
   it('runs every valid point, reports an invalid one by name and goes on', async () => {
-    const o = capture();
-    const e = capture();
-    code = await main(['sweep', SCENARIO, '--cores', '1,2', '--policy', 'fixed-priority,time-partitioned', '--duration', '0.02', '--out', out], { stdout: o.stream, stderr: e.stream });
-    stdout = o.text();
-    stderr = e.text();
+    ({ code, stdout, stderr } = await tessera('sweep', SCENARIO, '--cores', '1,2', '--policy', 'fixed-priority,time-partitioned', '--duration', '0.02', '--out', out));
     expect(code).toBe(0);
     expect(stderr).toContain('[1/4] cores=1 policy=fixed-priority #1');
     expect(stderr).toMatch(/\[3\/4\] cores=1 policy=time-partitioned: invalid: scheduler\.majorFrame: required/);
@@ -99,9 +90,8 @@ describe('tessera sweep', () => {
 
   it('refuses a bad list, a missing --out and a bad scenario in one line each', async () => {
     const run = async (...argv: string[]) => {
-      const e = capture();
-      const c = await main(['sweep', ...argv], { stdout: capture().stream, stderr: e.stream });
-      return { code: c, stderr: e.text() };
+      const { code, stderr } = await tessera('sweep', ...argv);
+      return { code, stderr };
     };
     expect(await run(SCENARIO, '--cores', '1,x', '--out', out)).toEqual({ code: 2, stderr: expect.stringMatching(/^tessera: --cores: 'x' is not a whole number.*\n$/) });
     expect(await run(SCENARIO, '--cores', '1')).toEqual({ code: 2, stderr: expect.stringMatching(/needs --out DIR/) });

@@ -4,7 +4,6 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../engine/cli/args.js';
@@ -14,6 +13,7 @@ import { System, type SystemOptions } from '../../../engine/host/system.js';
 import { TraceFile } from '../../../engine/host/trace-file.js';
 import type { Scenario } from '../../../engine/scenario/scenario.js';
 import { guest, scenario } from '../hypervisor/run-scenario.js';
+import { capture } from '../../unit/cli/captured-io.js';
 import { importChromeTrace } from '../../unit/metrics/perfetto-import.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -167,12 +167,6 @@ describe('TraceFile', () => {
 });
 
 describe('tessera run --trace', () => {
-  const capture = () => {
-    let text = '';
-    const stream = new Writable({ write: (chunk, _encoding, done) => { text += String(chunk); done(); } });
-    return { stream, text: () => text };
-  };
-
   it('writes the trace and says so on stderr with its event and drop counts', async () => {
     const file = join(scratch, 'cli.json');
     const out = capture();

@@ -7,25 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONTROL_USAGE } from '../../../engine/cli/control-command.js';
-import { main } from '../../../engine/cli/main.js';
 import { RUN_USAGE } from '../../../engine/cli/run-command.js';
 import { SWEEP_USAGE } from '../../../engine/cli/sweep-command.js';
 import { VALIDATE_USAGE } from '../../../engine/cli/validate-command.js';
+import { tessera } from './captured-io.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'tessera-usage-'));
 const absent = (name: string) => join(scratch, name);
-
-function sink() {
-  let text = '';
-  return { stream: { write: (chunk: string) => ((text += chunk), true) } as unknown as NodeJS.WritableStream, text: () => text };
-}
-
-async function tessera(...argv: string[]) {
-  const stdout = sink();
-  const stderr = sink();
-  const code = await main(argv, { stdout: stdout.stream, stderr: stderr.stream });
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
-}
 
 const usageError = (line: string) => ({ code: 2, stdout: '', stderr: `tessera: ${line} (see 'tessera --help')\n` });
 

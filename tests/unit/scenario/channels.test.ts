@@ -3,14 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { GUEST_DEVICES } from '../../../engine/scenario/guest-map.js';
 import { validateScenario } from '../../../engine/scenario/validate.js';
+import { describeCases } from './case-tests.js';
 import { baseScenario, MiB, secondChannel, SOURCE, withChannel, withChannelFields, withEndpoint } from './fixtures.js';
 import { CHANNEL_CASES } from './validator-cases.js';
-
-function errorsOf(json: unknown): string[] {
-  const result = validateScenario(json, SOURCE);
-  expect(result.scenario === undefined).toBe(result.errors.length > 0);
-  return result.errors;
-}
 
 describe('a valid channel', () => {
   it('normalizes with its VM indexes and access, its window placed first-fit after the partitions', () => {
@@ -68,15 +63,7 @@ describe('a channel ring', () => {
   });
 });
 
-for (const [topic, cases] of Object.entries(CHANNEL_CASES)) {
-  describe(topic, () => {
-    for (const { name, json, errors } of cases) {
-      it(name, () => {
-        expect(errorsOf(json)).toEqual(errors);
-      });
-    }
-  });
-}
+describeCases(CHANNEL_CASES);
 
 it('a window is checked against every device', () => {
   const cases = CHANNEL_CASES['channel endpoints'].filter((c) => c.name.startsWith('endpoints keep the window clear of every device'));

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { SCENARIO_LIMITS } from '../../../engine/scenario/scenario.js';
 import { CHANNEL_ACCESS } from '../../../engine/scenario/channels.js';
 import { FAULT_POLICIES, SCHEDULER_POLICIES, TIMING_MODES, type ScenarioSource } from '../../../engine/scenario/validate.js';
-import { baseScenario, SOURCE, timePartitioned, withChannel, type Json } from './fixtures.js';
+import { baseScenario, everyField, SOURCE, timePartitioned, withChannel, type Json } from './fixtures.js';
 import { schema } from './schema-check.js';
 import { VALIDATOR_CASES } from './validator-cases.js';
 
@@ -62,49 +62,6 @@ export const REPO_SCENARIOS: RepoScenario[] = ['scenarios', 'tests/e2e/fixtures'
 export const INVALID_REPO_SCENARIO = 'tests/e2e/fixtures/invalid.json';
 
 // ---- the documents the variants start from -------------------------------------------------
-
-/** Every field of every object, valid, under fixed priorities (guests from the fixtures). */
-export function everyField(): Json {
-  return {
-    $schema: './scenario.schema.json',
-    name: 'full',
-    description: 'every field',
-    cores: 4,
-    memory: 0x400_0000,
-    timing: { mode: 'realtime', quantum: 5000, frequency: 50_000_000 },
-    scheduler: { policy: 'fixed-priority', preemptionBound: 200, switchCost: 0 },
-    vms: [
-      {
-        name: 'rtos',
-        guest: '/fs/guests/small.elf',
-        ram: 65536,
-        physicalBase: '0x100000',
-        vcpus: 2,
-        priority: 200,
-        budget: 200_000,
-        period: 1_000_000,
-        affinity: [3, 1],
-        onFault: { policy: 'restart', limit: 0, resetsPerSecond: 5 },
-        watchdog: 5_000_000,
-        autostart: false,
-        updatable: true,
-      },
-      { name: 'idle', guest: '../guests/small.elf', ram: '64K' },
-    ],
-    channels: [
-      {
-        name: 'pipe',
-        size: 8192,
-        physicalBase: '0x2000000',
-        ring: 'idle',
-        endpoints: [
-          { vm: 'rtos', address: 0x9000_0000, access: 'rw', irq: 1 },
-          { vm: 'idle', address: ' 0x40000000 ', access: 'ro', irq: 95 },
-        ],
-      },
-    ],
-  };
-}
 
 /** Two VMs with a core each, one of them pinned, under the partitioned policy. */
 function partitionedScenario(): Json {

@@ -1,4 +1,4 @@
-// An in-memory file system of guest ELF files and a scenario skeleton for the scenario tests.
+// An in-memory file system of guest ELF files and the scenario skeletons the scenario tests change.
 
 import { posix } from 'node:path';
 import type { ScenarioSource } from '../../../engine/scenario/validate.js';
@@ -41,6 +41,49 @@ export function baseScenario(): Json & { scheduler: Json; vms: Json[] } {
     vms: [
       { name: 'alpha', guest: '../guests/small.elf', ram: '1M' },
       { name: 'beta', guest: '../guests/small.elf', ram: '2M' },
+    ],
+  };
+}
+
+/** Every field of every object, valid, under fixed priorities (guests from the fixtures). */
+export function everyField(): Json {
+  return {
+    $schema: './scenario.schema.json',
+    name: 'full',
+    description: 'every field',
+    cores: 4,
+    memory: 0x400_0000,
+    timing: { mode: 'realtime', quantum: 5000, frequency: 50_000_000 },
+    scheduler: { policy: 'fixed-priority', preemptionBound: 200, switchCost: 0 },
+    vms: [
+      {
+        name: 'rtos',
+        guest: '/fs/guests/small.elf',
+        ram: 65536,
+        physicalBase: '0x100000',
+        vcpus: 2,
+        priority: 200,
+        budget: 200_000,
+        period: 1_000_000,
+        affinity: [3, 1],
+        onFault: { policy: 'restart', limit: 0, resetsPerSecond: 5 },
+        watchdog: 5_000_000,
+        autostart: false,
+        updatable: true,
+      },
+      { name: 'idle', guest: '../guests/small.elf', ram: '64K' },
+    ],
+    channels: [
+      {
+        name: 'pipe',
+        size: 8192,
+        physicalBase: '0x2000000',
+        ring: 'idle',
+        endpoints: [
+          { vm: 'rtos', address: 0x9000_0000, access: 'rw', irq: 1 },
+          { vm: 'idle', address: ' 0x40000000 ', access: 'ro', irq: 95 },
+        ],
+      },
     ],
   };
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../../engine/cli/main.js';
+import { tessera } from '../cli/captured-io.js';
 
 const GOOD = fileURLToPath(new URL('../../../scenarios/bare-two-vms.json', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'tessera-validate-'));
@@ -14,18 +14,6 @@ function scenarioFile(name: string, text: string): string {
   const path = join(scratch, name);
   writeFileSync(path, text);
   return path;
-}
-
-function sink() {
-  let text = '';
-  return { stream: { write: (chunk: string) => ((text += chunk), true) } as unknown as NodeJS.WritableStream, text: () => text };
-}
-
-async function tessera(...argv: string[]) {
-  const stdout = sink();
-  const stderr = sink();
-  const code = await main(argv, { stdout: stdout.stream, stderr: stderr.stream });
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
 }
 
 describe('tessera validate', () => {

@@ -2,14 +2,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { validateScenario } from '../../../engine/scenario/validate.js';
-import { baseScenario, MiB, SOURCE, timePartitioned, withVm } from './fixtures.js';
+import { describeCases } from './case-tests.js';
+import { baseScenario, everyField, MiB, SOURCE, timePartitioned, withVm } from './fixtures.js';
 import { SCENARIO_CASES } from './validator-cases.js';
-
-function errorsOf(json: unknown): string[] {
-  const result = validateScenario(json, SOURCE);
-  expect(result.scenario === undefined).toBe(result.errors.length > 0);
-  return result.errors;
-}
 
 describe('a valid scenario', () => {
   it('normalizes with every default filled in', () => {
@@ -43,32 +38,7 @@ describe('a valid scenario', () => {
   });
 
   it('keeps every field given, and accepts sizes as integers or strings', () => {
-    const json = {
-      $schema: './scenario.schema.json',
-      name: 'full',
-      description: 'every field',
-      cores: 4,
-      memory: 0x400_0000,
-      timing: { mode: 'realtime', quantum: 5000, frequency: 50_000_000 },
-      scheduler: { policy: 'fixed-priority', preemptionBound: 200, switchCost: 0 },
-      vms: [
-        {
-          name: 'rtos',
-          guest: '/fs/guests/small.elf',
-          ram: 65536,
-          physicalBase: '0x100000',
-          vcpus: 2,
-          priority: 200,
-          budget: 200_000,
-          period: 1_000_000,
-          affinity: [3, 1],
-          onFault: { policy: 'restart', limit: 0 },
-          watchdog: 5_000_000,
-          autostart: false,
-        },
-      ],
-    };
-    const { scenario, errors } = validateScenario(json, SOURCE);
+    const { scenario, errors } = validateScenario(everyField(), SOURCE);
     expect(errors).toEqual([]);
     expect(scenario).toMatchObject({
       description: 'every field',
@@ -86,9 +56,10 @@ describe('a valid scenario', () => {
       period: 1_000_000,
       affinity: [3, 1],
       placement: [],
-      onFault: { policy: 'restart', limit: 0, resetsPerSecond: 10 },
+      onFault: { policy: 'restart', limit: 0, resetsPerSecond: 5 },
       watchdog: 5_000_000,
       autostart: false,
+      updateSlot: expect.any(Number),
     });
   });
 
@@ -161,12 +132,4 @@ describe('time-partitioned windows', () => {
   });
 });
 
-for (const [topic, cases] of Object.entries(SCENARIO_CASES)) {
-  describe(topic, () => {
-    for (const { name, json, errors } of cases) {
-      it(name, () => {
-        expect(errorsOf(json)).toEqual(errors);
-      });
-    }
-  });
-}
+describeCases(SCENARIO_CASES);
