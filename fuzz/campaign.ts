@@ -80,8 +80,8 @@ async function runTarget(factory: TargetFactory, options: CampaignOptions, secon
   try {
     while (next < end && performance.now() < deadline) {
       const outcome = options.inProcess === true
-        ? await runHere(factory, options, scratch, next, end - next, deadline, record)
-        : await runWorker(factory, options, scratch, next, end - next, deadline, record);
+        ? await runHere({ factory, options, scratch, first: next, count: end - next, deadline, record })
+        : await runWorker({ factory, options, scratch, first: next, count: end - next, deadline, record });
       executions += outcome.executed;
       next = outcome.next;
     }
@@ -100,15 +100,18 @@ interface WorkerOutcome {
   next: number;
 }
 
-async function runHere(
-  factory: TargetFactory,
-  options: CampaignOptions,
-  scratch: string,
-  first: number,
-  count: number,
-  deadline: number,
-  record: (execution: number, problem: Problem, input: FuzzInput | undefined) => void,
-): Promise<WorkerOutcome> {
+/** Where a run of executions starts and ends, and where its findings go. */
+interface ExecutionRange {
+  factory: TargetFactory;
+  options: CampaignOptions;
+  scratch: string;
+  first: number;
+  count: number;
+  deadline: number;
+  record: (execution: number, problem: Problem, input: FuzzInput | undefined) => void;
+}
+
+async function runHere({ factory, options, scratch, first, count, deadline, record }: ExecutionRange): Promise<WorkerOutcome> {
   const next = await runExecutions({ target: factory.name, seed: options.seed, first, count, root: options.root, scratch }, {
     stopped: () => performance.now() >= deadline,
     running: () => undefined,
@@ -118,15 +121,7 @@ async function runHere(
 }
 
 /** One worker's life: until its count or the deadline, or until it hangs or dies. */
-function runWorker(
-  factory: TargetFactory,
-  options: CampaignOptions,
-  scratch: string,
-  first: number,
-  count: number,
-  deadline: number,
-  record: (execution: number, problem: Problem, input: FuzzInput | undefined) => void,
-): Promise<WorkerOutcome> {
+function runWorker({ factory, options, scratch, first, count, deadline, record }: ExecutionRange): Promise<WorkerOutcome> {
   const setup: WorkerSetup = {
     target: factory.name, seed: options.seed, first, count: Number.isFinite(count) ? count : Number.MAX_SAFE_INTEGER, root: options.root, scratch,
     progress: new SharedArrayBuffer(16), stop: new SharedArrayBuffer(4),
