@@ -14,7 +14,7 @@ const CODE = '**/*.{js,mjs,cjs,ts,mts,cts}';
 const PROJECTS = [
   { files: ['app/renderer/**'], project: './tsconfig.renderer.json' },
   { files: ['app/main/**', 'app/preload/**', 'electron.config.ts'], project: './tsconfig.electron.json' },
-  { files: ['tests/**', 'vitest.config.ts'], project: './tsconfig.test.json' },
+  { files: ['tests/**', 'vitest.config.ts', 'vitest.long.config.ts'], project: './tsconfig.test.json' },
   // The JavaScript tools, type-checked from their JSDoc (checkJs).
   { files: ['scripts/**', 'app/launch/**', 'engine/host/*.mjs', '*.js', '*.mjs', '.dependency-cruiser.mjs', 'playwright.config.ts', 'knip.config.ts'], project: './tsconfig.tools.json' },
   { files: ['types/**'], project: './tsconfig.common.json' },

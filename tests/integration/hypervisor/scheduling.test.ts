@@ -52,7 +52,7 @@ const mixed = (cores: number) => scenario({
   vms: [
     { name: 'hello', guest: guest('hello'), ram: '1M', priority: 3, affinity: [0] },
     { name: 'wfi', guest: guest('wfi-idle'), ram: '1M', priority: 5, affinity: [cores - 1] },
-    { name: 'bench', guest: guest('bench'), ram: '2M', priority: 1, affinity: [Math.min(1, cores - 1)] },
+    { name: 'smc', guest: guest('smc-migrate'), ram: '1M', priority: 1, affinity: [Math.min(1, cores - 1)] },
     { name: 'smp', guest: guest('smp-counter'), ram: '1M', vcpus: 2, priority: 2 },
     { name: 'check', guest: guest('isa-selfcheck'), ram: '1M', priority: 4, affinity: [0] },
   ],
@@ -64,7 +64,7 @@ describe('virtual time', () => {
       name: 'determinism', cores: 2, memory: '16M', scheduler: { policy: 'fixed-priority' },
       vms: [
         { name: 'hello', guest: guest('hello'), ram: '1M', priority: 3, affinity: [0] },
-        { name: 'bench', guest: guest('bench'), ram: '2M', priority: 1, affinity: [0] },
+        { name: 'smc', guest: guest('smc-migrate'), ram: '1M', priority: 1, affinity: [0] },
         { name: 'wfi', guest: guest('wfi-idle'), ram: '1M', priority: 5, affinity: [1] },
         { name: 'check', guest: guest('isa-selfcheck'), ram: '1M', priority: 4, affinity: [1] },
       ],

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+// The long suite: runs too big for every `npm test` (ten million messages, every core count), run by CI
+// after the main suite with `npm run test:long`.
+export default defineConfig({
+  test: {
+    include: ['tests/long/**/*.test.ts'],
+    testTimeout: 600_000,
+    hookTimeout: 120_000,
+  },
+});
