@@ -17,7 +17,7 @@ export const CYCLES_PER_TICK = 10;
 const MAX_TICKS = BigInt(Math.floor(2 ** 53 / CYCLES_PER_TICK));
 
 /*
- * Shared layout: Int32 hart count, then one Int32 msip per hart, then (8-byte aligned) one
+ * Shared layout: Int32 hart count, Int32 count of timer changes, then one Int32 msip per hart, then (8-byte aligned) one
  * Uint64 mtimecmp per hart, then the machine-wide timebase: an Int64 mtime offset in ticks and a
  * Float64 count of frozen cycles. mtimecmp and the offset are single 64-bit words so that Atomics
  * make a read of both halves consistent while another worker writes them.
@@ -48,6 +48,14 @@ export class ClintState {
   private readonly offsetWord: BigInt64Array;
   /** [0]: cycles during which the clock stood still (pauses). */
   private readonly frozen: Float64Array;
+  /** [1]: bumped after every change of an mtimecmp, the offset or the frozen cycles. */
+  private readonly header: Int32Array;
+  /**
+   * This worker's last timerCycle per hart and the change count it was computed at: the scheduler
+   * asks twice a slice, and the 64-bit arithmetic behind it allocates BigInts.
+   */
+  private readonly cachedAt: Float64Array;
+  private readonly cachedCycle: Float64Array;
 
   static create(harts: number): ClintState {
     if (!Number.isInteger(harts) || harts < 1 || harts > CLINT_MAX_HARTS) {
@@ -64,11 +72,14 @@ export class ClintState {
   }
 
   private constructor(sab: SharedArrayBuffer) {
-    this.harts = new Int32Array(sab, 0, 1)[0]!;
+    this.header = new Int32Array(sab, 0, 2);
+    this.harts = this.header[0]!;
     this.msipWords = new Int32Array(sab, HEADER_BYTES, this.harts);
     this.timecmpWords = new BigUint64Array(sab, timecmpOffset(this.harts), this.harts);
     this.offsetWord = new BigInt64Array(sab, timebaseOffset(this.harts), 1);
     this.frozen = new Float64Array(sab, timebaseOffset(this.harts) + 8, 1);
+    this.cachedAt = new Float64Array(this.harts).fill(NaN);
+    this.cachedCycle = new Float64Array(this.harts);
   }
 
   get buffer(): SharedArrayBuffer {
@@ -89,6 +100,7 @@ export class ClintState {
 
   setTimecmp(hart: number, value: bigint): void {
     Atomics.store(this.timecmpWords, this.index(hart), BigInt.asUintN(64, value));
+    this.changed();
   }
 
   /** Replaces one 32-bit half (0 low, 1 high) without disturbing a concurrent write of the other. */
@@ -100,8 +112,9 @@ export class ClintState {
     for (;;) {
       const old = Atomics.load(this.timecmpWords, i);
       const next = BigInt.asUintN(64, (old & keep) | insert);
-      if (Atomics.compareExchange(this.timecmpWords, i, old, next) === old) return;
+      if (Atomics.compareExchange(this.timecmpWords, i, old, next) === old) break;
     }
+    this.changed();
   }
 
   /** mtime as a hart whose virtual time is `cycles` reads it: exact to the tick over all 64 bits. */
@@ -112,6 +125,7 @@ export class ClintState {
   /** A write of mtime by a hart at `cycles`: every hart's clock runs on from `value`. */
   setMtimeAt(value: bigint, cycles: number): void {
     Atomics.store(this.offsetWord, 0, BigInt.asIntN(64, value - BigInt(this.ticks(cycles))));
+    this.changed();
   }
 
   /**
@@ -120,12 +134,20 @@ export class ClintState {
    * taken not to wrap past 2^64 within a run (it would take 58,000 years from a reset).
    */
   timerCycle(hart: number): number {
-    const cmp = Atomics.load(this.timecmpWords, this.index(hart));
+    const i = this.index(hart);
+    // The change count is read before the words: a change racing with this read bumps it after,
+    // so the next call computes again.
+    const version = Atomics.load(this.header, 1);
+    if (this.cachedAt[i] === version) return this.cachedCycle[i];
+    const cmp = Atomics.load(this.timecmpWords, i);
     const base = BigInt.asUintN(64, Atomics.load(this.offsetWord, 0));
-    if (base >= cmp) return this.frozen[0]; // due from the first tick on
-    const ticks = cmp - base;
-    if (ticks >= MAX_TICKS) return Infinity;
-    return Number(ticks) * CYCLES_PER_TICK + this.frozen[0];
+    let cycle: number;
+    if (base >= cmp) cycle = this.frozen[0]; // due from the first tick on
+    else if (cmp - base >= MAX_TICKS) cycle = Infinity;
+    else cycle = Number(cmp - base) * CYCLES_PER_TICK + this.frozen[0];
+    this.cachedAt[i] = version;
+    this.cachedCycle[i] = cycle;
+    return cycle;
   }
 
   /** Cycles during which the clock has stood still (a paused VM's timers do not run). */
@@ -135,17 +157,24 @@ export class ClintState {
 
   /** Stops the clock for `cycles` more (called while no hart of the machine runs). */
   freeze(cycles: number): void {
-    if (cycles > 0) this.frozen[0] += cycles;
+    if (cycles <= 0) return;
+    this.frozen[0] += cycles;
+    this.changed();
   }
 
   /** A reset machine: mtime counts from the system's virtual time again, every timer disarmed. */
   resetTimebase(): void {
     Atomics.store(this.offsetWord, 0, 0n);
     this.frozen[0] = 0;
+    this.changed();
     for (let hart = 0; hart < this.harts; hart++) {
       this.setMsip(hart, false);
       this.setTimecmp(hart, NEVER);
     }
+  }
+
+  private changed(): void {
+    Atomics.add(this.header, 1, 1);
   }
 
   private ticks(cycles: number): number {

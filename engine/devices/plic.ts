@@ -193,9 +193,13 @@ export class PlicState {
   /** True when the context has a pending, enabled source with priority above its threshold. */
   contextPending(context: number): boolean {
     const base = this.contextSlot(context);
-    const threshold = Atomics.load(this.words, base + THRESHOLD_INDEX);
+    // Asked twice a slice for each context: nothing pending (the common case) costs one load a word.
+    let threshold = -1;
     for (let w = 0; w < WORDS; w++) {
-      let bits = Atomics.load(this.words, PENDING_SLOT + w) & ~Atomics.load(this.words, CLAIMED_SLOT + w) & Atomics.load(this.words, base + w);
+      const pending = Atomics.load(this.words, PENDING_SLOT + w);
+      if (pending === 0) continue;
+      let bits = pending & ~Atomics.load(this.words, CLAIMED_SLOT + w) & Atomics.load(this.words, base + w);
+      if (bits !== 0 && threshold < 0) threshold = Atomics.load(this.words, base + THRESHOLD_INDEX);
       while (bits !== 0) {
         const low = bits & -bits;
         if (Atomics.load(this.words, PRIORITY_SLOT + 32 * w + 31 - Math.clz32(low)) > threshold) return true;

@@ -37,6 +37,18 @@ export class CoreClock {
     this.wallStart = this.wallMs() - (this.time / this.tables.layout.frequency) * 1000;
   }
 
+  /** True when no other core shares anything with this one (it is never held in step). */
+  get alone(): boolean {
+    return this.peers.length === 0;
+  }
+
+  /** True when this core may run on now without waiting (inStep would return true at once). */
+  inStepNow(): boolean {
+    const t = this.tables;
+    if (t.layout.mode === 'realtime') return this.time <= ((this.wallMs() - this.wallStart) * t.layout.frequency) / 1000;
+    return this.time <= this.slowestOther() + t.layout.quantum;
+  }
+
   /** Keeps this core within one quantum of its sync group (virtual) or of the wall clock (realtime). */
   *inStep(seen: number): Generator<CoreWait, boolean, void> {
     const t = this.tables;

@@ -10,7 +10,7 @@ import { CoreClock, type CoreWait } from './core-clock.js';
 import { coreEvents } from './core-events.js';
 import { FaultPolicy } from './fault-policy.js';
 import { timerCycle, vcpuLines } from './interrupt-lines.js';
-import { doorbellTaken, recordLatency } from './interrupt-latency.js';
+import { doorbellTaken, recordLatency, type PendingSince } from './interrupt-latency.js';
 import type { VmBootImage } from './layout.js';
 import {
   CORE_BUSY, CORE_SWITCHES, CORE_WAKE, SystemCommand, SystemEnd, VCPU_BUDGET_LEFT, VCPU_EXT_SINCE, VCPU_INSTRET, VCPU_LAST_RUN,
@@ -26,6 +26,14 @@ export type { CoreWait } from './core-clock.js';
 const RUN_TRACE_CHUNK = 1_000_000;
 
 export type CoreEnd = 'stopped' | 'paused' | 'ended';
+
+/**
+ * The longest slice of a vCPU that has its core to itself (no other vCPU may run there, no other
+ * core shares anything with it, virtual time): no scheduling decision can change before its next
+ * event, so it runs on without the scheduler's per-slice work. Host commands still take effect
+ * within a few milliseconds.
+ */
+const LONE_SLICE = 1_000_000;
 
 /** A wait that is over at once: lets the thread run its other cores for a slice each. */
 const TAKE_TURNS: CoreWait = { seen: -1, timeoutMs: 0 };
@@ -44,6 +52,11 @@ export class CoreRunner {
   /** The vCPU whose state the core last ran (switch costs apply when it changes). */
   private lastVcpu = -1;
   private runStart = 0;
+  // Made once, not once a slice (a slice is a few microseconds).
+  private readonly since: PendingSince = { timer: 0, msip: 0, external: 0 };
+  private readonly residentOf = (vcpu: number): Hart | undefined => this.resident(vcpu);
+  /** One vCPU on a core that shares nothing: its slices may last LONE_SLICE (when the thread is its own). */
+  private readonly lone: boolean;
 
   constructor(
     readonly core: number,
@@ -56,6 +69,7 @@ export class CoreRunner {
     this.codeGeneration = new Array<number>(tables.vcpuCount).fill(-1);
     this.clock = new CoreClock(core, tables, wallMs, duration);
     this.picker = new VcpuPicker(core, tables);
+    this.lone = tables.layout.mode === 'virtual' && this.clock.alone && this.picker.size === 1;
     this.faults = new FaultPolicy(core, tables, boot, (vcpus) => { if (vcpus.includes(this.current)) this.dropCurrent(); });
     this.events = coreEvents({
       core, tables, faults: this.faults,
@@ -83,9 +97,11 @@ export class CoreRunner {
         for (let c = 0; c < t.layout.cores; c++) t.wakeCore(c); // an idle core may now skip to the end
         return command === SystemCommand.Stop ? 'stopped' : command === SystemCommand.Pause ? 'paused' : 'ended';
       }
-      if (!(yield* clock.inStep(seen))) continue;
+      // The check first, so the common case makes no generator.
+      if (!clock.inStepNow() && !(yield* clock.inStep(seen))) continue;
       this.faults.checkWatchdogs(clock.time);
-      const choice = this.picker.pick(clock.time, (vcpu) => this.resident(vcpu));
+      const quantum = this.lone && !this.shareThread ? LONE_SLICE : t.layout.quantum;
+      const choice = this.picker.pick(clock.time, quantum, this.residentOf);
       if (choice.vcpu < 0 || !this.switchTo(choice.vcpu)) {
         this.park();
         // A vCPU another core took first: wait for it no longer than a quantum, and never past an
@@ -94,7 +110,7 @@ export class CoreRunner {
         yield* clock.idleUntil(Math.min(until, this.faults.nextWatchdog()), seen);
         continue;
       }
-      this.runSlice(Math.min(choice.until, clock.endTime));
+      this.runSlice(Math.min(choice.until, clock.endTime, this.faults.nextWatchdog()));
       if (this.shareThread) yield TAKE_TURNS;
     }
   }
@@ -213,9 +229,14 @@ export class CoreRunner {
     if (contractChecks() && t.vcpuInt(v, VCPU_OWNER) !== this.core) contractBroken(`core ${this.core} runs vCPU ${v}, which it has not claimed`);
     if (hart.cycles > clock.time) clock.time = hart.cycles; // a vCPU never sees time go backwards
     hart.cycles = clock.time;
-    const since = { timer: timerCycle(t, v), msip: t.vcpuNum(v, VCPU_MSIP_SINCE), external: t.vcpuNum(v, VCPU_EXT_SINCE) };
+    const since = this.since;
+    since.timer = timerCycle(t, v);
+    since.msip = t.vcpuNum(v, VCPU_MSIP_SINCE);
+    since.external = t.vcpuNum(v, VCPU_EXT_SINCE);
     hart.mipLines = vcpuLines(t, v, since.timer, clock.time);
     const start = clock.time;
+    // The vCPU's own timer ends the slice when it comes due, so the interrupt is taken on time.
+    if (since.timer > start && since.timer < until) until = since.timer;
     const trace = this.traceRing();
     t.ipc.resumed(v, start, trace);
     // A vCPU in WFI woken by an external line without a trap (its handler masked) takes a doorbell too.

@@ -33,8 +33,16 @@ export class VcpuPicker {
     this.windows = layout.windows.filter((w) => w.core === core).map((w) => ({ vm: w.vm, offset: w.offset, duration: w.duration }));
   }
 
-  /** The policy's choice at `time`; `resident(vcpu)` is this core's up-to-date copy of a vCPU's hart, if any. */
-  pick(time: number, resident: (vcpu: number) => Hart | undefined): Choice {
+  /** How many vCPUs may ever run on this core. */
+  get size(): number {
+    return this.candidates.length;
+  }
+
+  /**
+   * The policy's choice at `time`, a slice lasting at most `quantum`; `resident(vcpu)` is this
+   * core's up-to-date copy of a vCPU's hart, if any.
+   */
+  pick(time: number, quantum: number, resident: (vcpu: number) => Hart | undefined): Choice {
     const t = this.tables;
     const { layout } = t;
     const list = this.list;
@@ -49,8 +57,8 @@ export class VcpuPicker {
       if (!c.eligible) nextWake = Math.min(nextWake, c.wakeAt);
     }
     this.nextWake = nextWake;
-    if (layout.policy === 'time-partitioned') return pickTimePartitioned(list, time, layout.quantum, this.windows, layout.majorFrame);
-    return pickFixedPriority(list, time, layout.quantum, layout.policy === 'fixed-priority' ? layout.preemptionBound : layout.quantum);
+    if (layout.policy === 'time-partitioned') return pickTimePartitioned(list, time, quantum, this.windows, layout.majorFrame);
+    return pickFixedPriority(list, time, quantum, layout.policy === 'fixed-priority' ? layout.preemptionBound : quantum);
   }
 
   /** Brings a candidate up to date with the shared tables and the vCPU's interrupt state. */

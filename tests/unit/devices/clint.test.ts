@@ -148,6 +148,21 @@ describe('ClintState timer', () => {
     state.resetTimebase();
     expect([state.mtimeAt(400), state.timecmp(0), state.frozenCycles]).toEqual([40n, 0xffff_ffff_ffff_ffffn, 0]);
   });
+  it('a worker\'s remembered due cycle follows every change another worker makes', () => {
+    // Two views of one buffer, as two core workers hold them: each caches its last answer.
+    const mine = ClintState.create(2);
+    const theirs = ClintState.attach(mine.buffer);
+    mine.setTimecmp(0, 100n);
+    expect(theirs.timerCycle(0)).toBe(100 * CYCLES_PER_TICK);
+    mine.setTimecmpWord(0, 0, 300);
+    expect(theirs.timerCycle(0)).toBe(300 * CYCLES_PER_TICK);
+    mine.freeze(50);
+    expect(theirs.timerCycle(0)).toBe(300 * CYCLES_PER_TICK + 50);
+    mine.setMtimeAt(200n, 50);
+    expect(theirs.timerCycle(0)).toBe(100 * CYCLES_PER_TICK + 50);
+    mine.resetTimebase();
+    expect(theirs.timerCycle(0)).toBe(Infinity);
+  });
 });
 
 describe('Clint access faults', () => {
