@@ -9,7 +9,7 @@ import { createConnection, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileErrorReason, GuestFileError } from './guest-file.js';
-import { UpdateError } from '../system/over-the-air.js';
+import { describeDowntime, UpdateError } from '../system/over-the-air.js';
 import { LifecycleError, type System } from './system.js';
 import { MAX_REQUEST_BYTES, parseControlRequest, type ControlResponse } from '../system/control-protocol.js';
 
@@ -165,24 +165,34 @@ class Connection {
         this.finish({ ok: false, kind: 'bad-request', error: `request longer than ${MAX_REQUEST_BYTES} bytes` });
         return;
       }
-      if (end < 0) return;
-      // A request may take long (an update waits for the new version): no idle timeout meanwhile.
-      this.state = 'handling';
-      this.socket.setTimeout(0);
-      this.socket.pause();
-      void handle(system, this.buffer.slice(0, end)).then((response) => this.finish(response));
+      if (end >= 0) this.handle(system, this.buffer.slice(0, end));
+    });
+    // A client that half-closes (printf '{...}' | nc -N) has said all it will: what it sent is the
+    // request, newline or not; nothing at all gets no answer.
+    this.socket.on('end', () => {
+      if (this.state !== 'reading') return;
+      if (this.buffer.length > 0) this.handle(system, this.buffer);
+      else this.finish(undefined);
     });
   }
 
-  /** Sends the one answer and ends the connection; `closing`: the server is going away. */
-  finish(response: ControlResponse, closing = false): void {
+  private handle(system: ControlTarget, line: string): void {
+    // A request may take long (an update waits for the new version): no idle timeout meanwhile.
+    this.state = 'handling';
+    this.socket.setTimeout(0);
+    this.socket.pause();
+    void handle(system, line).then((response) => this.finish(response));
+  }
+
+  /** Sends the one answer (none: there was no request) and ends the connection; `closing`: the server is going away. */
+  finish(response: ControlResponse | undefined, closing = false): void {
     const socket = this.socket;
     if (this.state !== 'answered') {
       this.state = 'answered';
       // Whatever else the client sends is read and ignored: unread input would make the close a reset.
       socket.resume();
       // The answer is one line; a client that never reads it or never closes is cut at the next timeout.
-      if (socket.writable) socket.end(JSON.stringify(response) + '\n');
+      if (socket.writable) socket.end(response === undefined ? '' : JSON.stringify(response) + '\n');
       socket.setTimeout(this.idleMs);
     }
     if (closing) {
@@ -198,7 +208,7 @@ async function handle(system: ControlTarget, line: string): Promise<ControlRespo
   try {
     if (request.command === 'update') {
       const report = await system.update(request.vm, request.elf);
-      return { ok: true, message: `${request.vm}: updated to ${request.elf}, serving from slot ${report.slot}, downtime ${report.downtimeCycles} cycles (${report.downtimeMicroseconds.toFixed(2)} us)`, report };
+      return { ok: true, message: `${request.vm}: updated to ${request.elf}, serving from slot ${report.slot}, ${describeDowntime(report)}`, report };
     }
     await system.command(request.vm, request.command);
     return { ok: true, message: `${request.vm}: ${request.command} done` };

@@ -23,6 +23,11 @@ export interface UpdateReport {
    */
   downtimeCycles: number;
   downtimeMicroseconds: number;
+  /**
+   * Channels the new version had not yet waited on when the update returned (the ready timeout
+   * passed, or virtual time stood still): their downtime is still running, so it is a lower bound.
+   */
+  unservedChannels: string[];
 }
 
 export class UpdateError extends Error {
@@ -107,6 +112,7 @@ export async function runUpdate(host: UpdateHost, from: number, to: number, imag
   const serveStall = stallWatch(t);
   while (host.running() && !serveStall() && ends.some(({ channel, endpoint }) => !t.ipc.serving(channel, endpoint)) && t.now() < switchedAt + options.readyTimeout) await host.tick();
   const downtimeCycles = Math.max(0, ...ends.map(({ channel, endpoint }) => t.ipc.downtime(channel, endpoint, t.now())));
+  const unservedChannels = ends.filter(({ channel, endpoint }) => !t.ipc.serving(channel, endpoint)).map(({ channel }) => layout.channels[channel].name);
   const report: UpdateReport = {
     vm: name,
     slot: slotName(to, layout.vms[to].logical),
@@ -114,8 +120,9 @@ export async function runUpdate(host: UpdateHost, from: number, to: number, imag
     bootCycles: Math.max(0, readyAt - bootedAt),
     downtimeCycles,
     downtimeMicroseconds: (downtimeCycles / layout.frequency) * 1e6,
+    unservedChannels,
   };
-  host.emit(to, 'update-switched', `now serving from slot ${report.slot}; downtime ${downtimeCycles} cycles (${report.downtimeMicroseconds.toFixed(2)} us)`);
+  host.emit(to, 'update-switched', `now serving from slot ${report.slot}; ${describeDowntime(report)}`);
   return report;
 
   async function rollBack(reason: string): Promise<never> {
@@ -145,6 +152,13 @@ function stallWatch(t: SystemTables): () => boolean {
     last = now;
     return still >= STALL_TICKS;
   };
+}
+
+/** The downtime as a sentence's end: exact, or a lower bound naming the channels still waiting. */
+export function describeDowntime(report: UpdateReport): string {
+  const figure = `${report.downtimeCycles} cycles (${report.downtimeMicroseconds.toFixed(2)} us)`;
+  if (report.unservedChannels.length === 0) return `downtime ${figure}`;
+  return `downtime ${figure} so far: the new version has not yet waited on channel ${report.unservedChannels.join(', ')}`;
 }
 
 /** 'a' for a VM's own partition, 'b' for its update slot. */

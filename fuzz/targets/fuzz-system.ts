@@ -160,13 +160,16 @@ export class FuzzSystem {
       this.linesSeen = count !== undefined && count % NEIGHBOUR_PRINT_EVERY === 0 ? count / NEIGHBOUR_PRINT_EVERY : this.linesSeen + 1;
     }
 
+    // The counter was read between `cores` and `snapshot`, while the system ran on (and the host
+    // may have stalled this thread): the tick window runs from the latest time the previous count may
+    // be from to the earliest this one may, so a host stall never looks like lost ticks.
     const snapshot = this.system.snapshot();
     const neighbour = snapshot.vms.find((v) => v.name === 'neighbour')!;
     if (neighbour.state !== 'running' || neighbour.faults !== 0 || neighbour.restarts !== 0 || neighbour.violations !== 0) {
       problems.push({ kind: 'breach', summary: `the neighbour is ${neighbour.state} with ${neighbour.faults} faults, ${neighbour.restarts} restarts, ${neighbour.violations} violations` });
     }
     // The neighbour keeps time: over at least 20 lines' worth of virtual time, half its ticks or more.
-    const elapsed = snapshot.time - this.checkedAt.time;
+    const elapsed = Math.min(...cores) - this.checkedAt.time;
     if (elapsed >= 20 * CYCLES_PER_LINE) {
       const expected = elapsed / TICK_CYCLES;
       if (ticks - this.checkedAt.ticks < expected / 2 - 2) {

@@ -26,7 +26,7 @@ function standIn() {
   const target: ControlTarget = {
     command: async () => undefined,
     update: (vm, elf) => new Promise((resolve) => {
-      updates.push({ vm, elf, finish: () => resolve({ vm, slot: 'b', switchedAt: 0, bootCycles: 0, downtimeCycles: 0, downtimeMicroseconds: 0 }) });
+      updates.push({ vm, elf, finish: () => resolve({ vm, slot: 'b', switchedAt: 0, bootCycles: 0, downtimeCycles: 0, downtimeMicroseconds: 0, unservedChannels: [] }) });
       arrived();
     }),
   };
@@ -133,6 +133,19 @@ describe('the control server', () => {
     await arrived;
     system.updates[0].finish();
     expect(JSON.parse(await client.closed)).toMatchObject({ ok: true, message: expect.stringMatching(/^pin: updated to \/x\.elf/) });
+  });
+
+  it('takes what a client sent before half-closing as its request, newline or not, and answers at once', async () => {
+    const server = await serve(standIn().target, { idleMs: 60_000 });
+    const unterminated = await open(server.path);
+    unterminated.socket.end('{"command":"pause","vm":"pin"}');
+    expect(JSON.parse(await unterminated.closed)).toEqual({ ok: true, message: 'pin: pause done' });
+    const garbled = await open(server.path);
+    garbled.socket.end('{"command":');
+    expect(JSON.parse(await garbled.closed)).toMatchObject({ ok: false, kind: 'bad-request' });
+    const silent = await open(server.path);
+    silent.socket.end();
+    expect(await silent.closed).toBe('');
   });
 
   it('refuses a client over the cap with one line, and serves again once one has gone', async () => {
