@@ -108,28 +108,36 @@ export class VmControl {
         this.emitHost(vm, 'resumed', `its clock stood still for ${frozen} cycles`, now);
         return;
       }
-      case 'pause':
+      // The VM stops at the state change, on every core within a slice: its event carries that time,
+      // not the later one at which the host saw its vCPUs released (other VMs ran on meanwhile).
+      case 'pause': {
+        const at = t.now();
         t.casVmState(vm, VmState.Running, VmState.Paused);
         await this.released(vm);
         notePaused(t, vm);
-        this.emitHost(vm, 'paused');
+        this.emitHost(vm, 'paused', undefined, at);
         return;
-      case 'stop':
+      }
+      case 'stop': {
+        const at = t.now();
         t.setVmInt(vm, VM_STATE, VmState.Stopped);
         await this.released(vm);
-        this.emitHost(vm, 'stopped');
+        this.emitHost(vm, 'stopped', undefined, at);
         return;
+      }
       case 'restart':
         await this.restart(vm, 'restarted');
         return;
       case 'wipe':
-      case 'destroy':
+      case 'destroy': {
+        const at = t.now();
         t.setVmInt(vm, VM_STATE, TARGET_STATE[command]);
         await this.released(vm);
         wipePartition(t, vm);
         await this.wipeOtherSlot(vm);
-        this.emitHost(vm, command === 'wipe' ? 'wiped' : 'destroyed');
+        this.emitHost(vm, command === 'wipe' ? 'wiped' : 'destroyed', undefined, at);
         return;
+      }
     }
   }
 

@@ -1,7 +1,9 @@
 // The soak's verdicts on a phone.json run: every PIN call answered (except while the PIN service was
 // deliberately down), every modem command delivered (except across a deliberate restart of the rich
-// OS), no deadline missed, nothing locked or corrupt. Pure functions of the transcript.
+// OS), no deadline missed, nothing locked or corrupt. Pure functions of the transcript. A VM reports
+// its own time, which stands still while it is paused: it is mapped back to the system's here.
 
+import { SCENARIO_DEFAULTS } from '../../engine/scenario/scenario.js';
 import type { ConsoleLine, RunEvent } from './console-log.js';
 
 export interface Check {
@@ -19,6 +21,8 @@ const RICH_BOOT = /^rich: \d+ harts of CRC32 load/;
 const BASEBAND_REPORT = /^baseband: n=(\d+) min=\d+ avg=[\d.]+ max=(\d+) misses=(\d+) \(total (\d+) periods, (\d+) misses\) \| modem (\d+) ok, (\d+) bad, (\d+) lost, (\d+) dup, (\d+) ring errors, \d+ doorbells$/;
 const BASEBAND_BOOT = /^baseband: 1 kHz task/;
 const BASEBAND_PERIOD_SECONDS = 0.001;
+/** phone.json's clock: the default frequency. */
+const CYCLES_PER_SECOND = SCENARIO_DEFAULTS.timing.frequency;
 
 /** [from, to] in virtual seconds. */
 type Window = [number, number];
@@ -51,6 +55,33 @@ function boots(events: readonly RunEvent[], vm: string): number[] {
 }
 
 /**
+ * A VM's own clock, which stands still while it is paused: the system's virtual time at which the
+ * VM's boot number `boot` (see boots) had run for `seconds` of its own time.
+ */
+function vmClock(events: readonly RunEvent[], vm: string): (boot: number, seconds: number) => number {
+  const starts = boots(events, vm);
+  // Pauses as [from, to] in system time; a restart, stop or wipe ends one too.
+  const pauses: Window[] = [];
+  let pausedAt: number | undefined;
+  for (const e of events.filter((x) => x.vm === vm)) {
+    if (e.kind === 'paused') pausedAt ??= e.time;
+    else if (pausedAt !== undefined && ['resumed', 'restarted', 'stopped', 'wiped', 'destroyed'].includes(e.kind)) {
+      // The resume says how long the clock stood still: from the VM's own latest time, which may
+      // lie before the system time the pause was logged at (another core may have run ahead).
+      const frozen = /its clock stood still for (\d+) cycles/.exec(e.detail ?? '');
+      pauses.push([frozen === null ? pausedAt : e.time - Number(frozen[1]) / CYCLES_PER_SECOND, e.time]);
+      pausedAt = undefined;
+    }
+  }
+  if (pausedAt !== undefined) pauses.push([pausedAt, Infinity]);
+  return (boot, seconds) => {
+    let time = (starts[boot] ?? 0) + seconds;
+    for (const [from, to] of pauses) if (from >= (starts[boot] ?? 0) && from <= time) time += to - from;
+    return time;
+  };
+}
+
+/**
  * The PIN calls the rich OS made. Per boot of the rich OS (its counters start again): no wrong or
  * duplicated answer, every call answered or counted lost, and a call lost only while the PIN
  * service was deliberately down (wiped until restarted, or restarting).
@@ -58,6 +89,7 @@ function boots(events: readonly RunEvent[], vm: string): number[] {
 export function pinCalls(lines: readonly ConsoleLine[], events: readonly RunEvent[]): Check {
   const pinDown = outages(events, 'pin');
   const richBoots = boots(events, 'rich');
+  const richClock = vmClock(events, 'rich');
   let boot = -1;
   let previous = { time: 0, calls: 0, lost: 0 };
   let calls = 0;
@@ -75,7 +107,7 @@ export function pinCalls(lines: readonly ConsoleLine[], events: readonly RunEven
     const m = RICH_STATUS.exec(text);
     if (m === null) continue;
     const [t, c, answered, wrong, l, dup] = m.slice(1, 7).map(Number);
-    const time = (richBoots[boot] ?? 0) + t / 1000;
+    const time = richClock(boot, t / 1000);
     if (wrong !== 0 || dup !== 0) return fail(`${wrong} wrong and ${dup} duplicated answers by virtual ${time.toFixed(3)} s: ${text}`);
     if (c !== answered + l) return fail(`${c} calls but ${answered} answered and ${l} lost at virtual ${time.toFixed(3)} s`);
     if (l > previous.lost) {
@@ -97,7 +129,7 @@ export function pinCalls(lines: readonly ConsoleLine[], events: readonly RunEven
  */
 export function baseband(lines: readonly ConsoleLine[], events: readonly RunEvent[]): Check[] {
   const richDisturbed = outages(events, 'rich');
-  const basebandBoots = boots(events, 'baseband');
+  const basebandClock = vmClock(events, 'baseband');
   let boot = -1;
   let previous = { periods: 0, bad: 0, lost: 0, dup: 0, ring: 0 };
   let reports = 0;
@@ -120,8 +152,8 @@ export function baseband(lines: readonly ConsoleLine[], events: readonly RunEven
     reports++;
     periods += total - previous.periods;
     worst = Math.max(worst, max);
-    const end = (basebandBoots[boot] ?? 0) + total * BASEBAND_PERIOD_SECONDS;
-    const start = (basebandBoots[boot] ?? 0) + previous.periods * BASEBAND_PERIOD_SECONDS;
+    const end = basebandClock(boot, total * BASEBAND_PERIOD_SECONDS);
+    const start = basebandClock(boot, previous.periods * BASEBAND_PERIOD_SECONDS);
     if (misses !== 0 || totalMisses !== 0) deadlines ??= { name: 'deadlines', ok: false, detail: `missed deadlines in the report ending at virtual ${end.toFixed(3)} s: ${text}` };
     const grew = bad > previous.bad || lost > previous.lost || dup > previous.dup || ring > previous.ring;
     if (grew) {

@@ -36,6 +36,22 @@ describe('soak checks', () => {
     expect(baseband(consoleLines([boot, report(1000, { misses: 1 })].join('\n')), [])[0].ok).toBe(false);
   });
 
+  it('reads a VM\'s times on its own clock, which stood still while it was paused', () => {
+    // rich was paused for 10 s before its t=200 ms report: that report is from system time 10.2 s.
+    const lines = consoleLines([BOOT, status(100, 10, 0), status(200, 20, 3)].join('\n'));
+    const pausedThenWiped = runEvents([
+      'tessera: 0.150000 s: rich: paused', 'tessera: 10.150000 s: rich: resumed',
+      'tessera: 10.170000 s: pin: wiped', 'tessera: 10.180000 s: pin: restarted',
+    ].join('\n'));
+    expect(pinCalls(lines, pausedThenWiped).ok).toBe(true);
+    // The same losses with the wipe after that report: they happened while the PIN service was up.
+    expect(pinCalls(lines, runEvents('tessera: 0.150000 s: rich: paused\ntessera: 10.150000 s: rich: resumed\ntessera: 20.170000 s: pin: wiped\ntessera: 20.180000 s: pin: restarted\n')).ok).toBe(false);
+    // And the baseband: its second report ends 5 s later in system time when it was paused for 5 s.
+    const boot = '[baseband] baseband: 1 kHz task (10000 ticks), kicking the watchdog, modem ring on channel 0';
+    const restartDuringPause = runEvents('tessera: 1.200000 s: baseband: paused\ntessera: 6.200000 s: baseband: resumed\ntessera: 6.500000 s: rich: restarted\n');
+    expect(baseband(consoleLines([boot, report(1000), report(2000, { ring: 1 })].join('\n')), restartDuringPause)[1].ok).toBe(true);
+  });
+
   it('fails on any fault of a VM', () => {
     expect(faults(runEvents('tessera: 1.184853 s: baseband: fault (watchdog expired)\n'))).toMatchObject({ ok: false, detail: 'baseband: fault (watchdog expired) at virtual 1.184853 s' });
     expect(faults(runEvents('tessera: 1.0 s: rich: paused\n')).ok).toBe(true);
