@@ -89,6 +89,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /** A name from a message as an error shows it: 'name' when short and plain, else JSON-quoted and cut; one line. */
 function quoted(text: string): string {
   if (/^[\x20-\x7e]{1,40}$/.test(text) && !text.includes("'")) return `'${text}'`;
+  return jsonQuoted(text);
+}
+
+/** JSON-quoted and cut to 40 characters, with every character that could end or garble a line escaped. */
+function jsonQuoted(text: string): string {
   return JSON.stringify(text.slice(0, 40)).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
@@ -100,7 +105,9 @@ export function parseRequest(message: unknown): ParsedRequest {
   const extra = Object.keys(message).filter((key) => key !== 'id' && key !== 'method' && key !== 'params');
   if (extra.length > 0) return { ok: false, id, error: `unknown request field ${quoted(extra[0])}` };
   if (typeof method !== 'string' || !Object.hasOwn(PARAMS, method)) {
-    return { ok: false, id, error: `unknown method ${JSON.stringify(String(method).slice(0, 40))} (methods: ${METHODS.join(', ')})` };
+    // Only a string is shown: String() of an object runs the sender's toString (or throws).
+    const shown = typeof method === 'string' ? jsonQuoted(method) : method === undefined ? 'missing' : `of type ${method === null ? 'null' : Array.isArray(method) ? 'array' : typeof method}`;
+    return { ok: false, id, error: `unknown method ${shown} (methods: ${METHODS.join(', ')})` };
   }
   const spec = PARAMS[method as Method];
   const given = params === undefined ? {} : params;

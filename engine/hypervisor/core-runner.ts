@@ -19,6 +19,7 @@ import {
 import { FaultKind, TraceKind } from './trace-kinds.js';
 import { buildVcpu, type VcpuEvents } from './vcpu-space.js';
 import { VcpuPicker } from './vcpu-picker.js';
+import { VmState } from './vm-state.js';
 
 export type { CoreWait } from './core-clock.js';
 
@@ -156,6 +157,12 @@ export class CoreRunner {
     const t = this.tables;
     this.park();
     if (this.acquire(vcpu) === undefined) return false;
+    // The host may have stopped the VM between the pick and the claim: it then waits for no
+    // claimed vCPU of the VM before it rebuilds the partition, so let go at once.
+    if (t.vmState(t.vmOf[vcpu]) !== VmState.Running) {
+      t.release(vcpu);
+      return false;
+    }
     this.current = vcpu;
     if (vcpu !== this.lastVcpu) {
       // Resuming the vCPU that ran last (after idling in WFI) needs no world switch.

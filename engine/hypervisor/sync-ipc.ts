@@ -136,8 +136,9 @@ export class SyncIpc extends IpcHandover {
       const role = kind === IpcBlock.Recv || kind === IpcBlock.Reply ? RECV_WAITER : SEND_WAITER;
       if (this.waiter(slot, role) === vcpu) this.setWaiter(slot, role, -1);
     }
-    this.setInt(vcpu, BLOCK, IpcBlock.None);
+    // The status first: another core may run the vCPU as soon as it sees BLOCK None.
     this.host.setStatus(vcpu, status);
+    this.setInt(vcpu, BLOCK, IpcBlock.None);
     return true;
   }
 
@@ -241,8 +242,9 @@ export class SyncIpc extends IpcHandover {
   }
 
   private unblock(vcpu: number, status: IpcStatus, now: number): void {
-    this.setInt(vcpu, BLOCK, IpcBlock.None);
+    // The status first: another core may run the vCPU as soon as it sees BLOCK None.
     this.host.setStatus(vcpu, status);
+    this.setInt(vcpu, BLOCK, IpcBlock.None);
     this.host.wake(vcpu, now);
   }
 

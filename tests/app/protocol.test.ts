@@ -41,7 +41,11 @@ describe('parseRequest', () => {
   it('names an unknown method and lists the real ones', () => {
     expect(error({ id: 1, method: 'format disk' })).toBe('unknown method "format disk" (methods: hello, openScenario, startSystem, stopSystem, vmCommand, updateVm, exportData, pickFile)');
     expect(error({ id: 1, method: 'toString' })).toMatch(/^unknown method "toString"/);
-    expect(error({ id: 1 })).toMatch(/^unknown method "undefined"/);
+    expect(error({ id: 1 })).toMatch(/^unknown method missing \(methods: /);
+    // Not a string: named by its type, never converted (an object's own toString could throw or lie).
+    expect(error({ id: 1, method: { toString: {} } })).toMatch(/^unknown method of type object \(methods: /);
+    expect(error({ id: 1, method: 7 })).toMatch(/^unknown method of type number /);
+    expect(error({ id: 1, method: ['a'] })).toMatch(/^unknown method of type array /);
   });
 
   it('refuses unknown fields and parameters (no prototype tricks either)', () => {

@@ -196,3 +196,34 @@ describe('synchronous IPC', () => {
     });
   });
 });
+
+describe('the order another core sees', () => {
+  it('writes a vCPU\'s status before it stops blocking it: a core that sees it runnable never reads the old status', () => {
+    // The status is a plain number, BLOCK an atomic word: a core may pick the vCPU the moment BLOCK
+    // reads None, so every unblock (a delivery, an interrupt, a vanished peer) writes the status first.
+    const blockWhenStatusSet: [number, IpcStatus, IpcBlock][] = [];
+    const alive = [true, true, true];
+    const ipc: SyncIpc = new SyncIpc(createSyncIpcBuffers(1, 4), 1, {
+      vmOf: (v) => VM_OF[v],
+      vcpusOf: (vm) => VM_OF.flatMap((v, i) => (v === vm ? [i] : [])),
+      alive: (vm) => alive[vm],
+      setStatus: (v, status) => blockWhenStatusSet.push([v, status, ipc.block(v)]),
+      recordLatency: () => undefined,
+      wake: () => undefined,
+    });
+    ipc.initOwners([[0, 1]]);
+    ipc.setLength(0, 1);
+    ipc.operate(0, IpcOp.Call, 0, 0, 10); // blocks: nobody receives yet
+    ipc.operate(2, IpcOp.Recv, 0, 1, 20); // takes the call; the caller waits for the reply
+    ipc.setLength(2, 1);
+    ipc.operate(2, IpcOp.Reply, 0, 1, 30); // delivers the reply
+    ipc.operate(0, IpcOp.Call, 0, 0, 40); // blocks again
+    alive[1] = false;
+    expect(ipc.cancelIfPeerGone(0)).toBe(true);
+    ipc.operate(2, IpcOp.Recv, 0, 1, 50);
+    expect(ipc.cancel(2, IpcStatus.Interrupted)).toBe(true);
+    const caller = blockWhenStatusSet.filter(([v]) => v === 0);
+    expect(caller.map(([, status]) => status)).toEqual([IpcStatus.Ok, IpcStatus.PeerGone]);
+    expect(blockWhenStatusSet.filter(([v, status]) => status !== IpcStatus.Ok || v === 0).every(([, , block]) => block !== IpcBlock.None)).toBe(true);
+  });
+});
