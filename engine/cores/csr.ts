@@ -122,9 +122,10 @@ export function writeCsr(h: HartState, csr: number, value: number): boolean {
       return true;
     }
     case Csr.Satp:
-      // Only Bare translation is implemented: a write selecting Sv32 is ignored, as WARL allows.
-      if (value >= 0) h.satp = value;
-      return false;
+      // RV32's one-bit MODE makes every value legal (Bare or Sv32); QEMU keeps ASID and PPN under Bare too.
+      h.satp = value;
+      h.flushTlb();
+      return true;
     case Csr.Mstatus: {
       let next = (h.mstatus & ~MSTATUS_WRITABLE) | (value & MSTATUS_WRITABLE);
       if (((next & MSTATUS_MPP) >>> MSTATUS_MPP_SHIFT) === 2) next = (next & ~MSTATUS_MPP) | (h.mstatus & MSTATUS_MPP);
@@ -149,14 +150,17 @@ export function writeCsr(h: HartState, csr: number, value: number): boolean {
     case Csr.Minstret: h.setInstret(hi32(h.liveInstret() + 1) * TWO_32 + (value >>> 0)); return false;
     case Csr.Minstreth: h.setInstret((value >>> 0) * TWO_32 + (lo32(h.liveInstret() + 1) >>> 0)); return false;
   }
+  // A PMP write ends the slice: the hart's translation mode may change with it.
   if (csr >= Csr.Pmpcfg0 && csr < Csr.Pmpcfg0 + 4) {
     writePmpcfg(h, csr - Csr.Pmpcfg0, value);
-    return false;
+    h.pmpChanged();
+    return true;
   }
   if (csr >= Csr.Pmpaddr0 && csr < Csr.Pmpaddr0 + 16) {
     const i = csr - Csr.Pmpaddr0;
     if (!pmpLocked(h, i) && !(i < 15 && pmpLocked(h, i + 1) && ((pmpCfgByte(h, i + 1) >>> 3) & 3) === 1)) h.pmpaddr[i] = value;
-    return false;
+    h.pmpChanged();
+    return true;
   }
   return false; // read-as-zero performance counters and events ignore writes
 }
@@ -174,7 +178,7 @@ function pmpLocked(h: HartState, entry: number): boolean {
   return (pmpCfgByte(h, entry) & 0x80) !== 0;
 }
 
-/** PMP configuration is stored and honours the lock bit; accesses are not checked against it. */
+/** Writes pmpcfg<reg>: locked entries keep their byte; reserved encodings and bits are cleared. */
 function writePmpcfg(h: HartState, reg: number, value: number): void {
   let next = 0;
   for (let b = 0; b < 4; b++) {
