@@ -441,3 +441,16 @@ describe('PMP registers', () => {
     expect(t.machineTrap.mcause).toBe(TrapCause.LoadAccessFault);
   });
 });
+
+describe('trigger CSRs (Sdtrig with no triggers)', () => {
+  it('should read tselect, tdata1-3 as 0 and tinfo as 1 (type 0 only) from M-mode, and ignore writes', () => {
+    const t = exec([csrw(0x7a0, A1), csrr(A0, 0x7a0), csrw(0x7a1, A1), csrr(A2, 0x7a1), csrr(T0, 0x7a4)], (t) => t.set(A1, 0x2000_0044));
+    expect([t.get(A0), t.get(A2), t.get(T0)]).toEqual([0, 0, 1]);
+  });
+
+  it('should make them illegal below M-mode', () => {
+    const instruction = csrr(A0, 0x7a0);
+    const t = exec([instruction], (t) => { t.hart.priv = Privilege.Supervisor; });
+    expectIllegal(t, instruction);
+  });
+});
