@@ -31,7 +31,7 @@ export abstract class HartAccess extends HartState {
   protected readonly flags: Uint8Array;
   /** Decoded instructions per RAM page: [packed, imm] per halfword slot. */
   protected readonly pages: (Int32Array | null)[];
-  /** The virtual page number each RAM page was decoded for (its pc-relative targets depend on it). */
+  /** The virtual page number each RAM page was decoded for, bit 20 set under translation (pc-relative targets and a straddling last instruction depend on both). */
   protected readonly decodedVpn: Int32Array;
   protected readonly windows: WindowView[];
 

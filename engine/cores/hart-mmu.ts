@@ -19,6 +19,8 @@ const PAGE_FAULT = [TrapCause.InstructionPageFault, TrapCause.LoadPageFault, Tra
 const ACCESS_FAULT = [TrapCause.InstructionAccessFault, TrapCause.LoadAccessFault, TrapCause.StoreAccessFault];
 const PMP_ACCESS = [PmpAccess.Execute, PmpAccess.Read, PmpAccess.Write];
 const TWO_32 = 0x1_0000_0000;
+/** Set in decodedVpn beside the 20-bit page number for code decoded under translation. */
+const TRANSLATED = 1 << 20;
 const SATP_PPN = 0x3f_ffff;
 
 /** A decoded page whose every slot takes the trap a failed fetch left pending. */
@@ -138,14 +140,16 @@ export abstract class HartMmu extends HartAccess {
     const index = off >>> PAGE_SHIFT;
     this.codePageOff = off;
     const page = this.pages[index] ?? this.newPage(off);
-    return this.decodedVpn[index] === vpn ? page : this.redecode(index, vpn);
+    // Marked as decoded under translation: its last slot's upper half came from the next virtual page.
+    const key = vpn | TRANSLATED;
+    return this.decodedVpn[index] === key ? page : this.redecode(index, key);
   }
 
-  /** A decoded page whose pc-relative targets were folded in for another virtual page starts over. */
-  protected redecode(index: number, vpn: number): Int32Array {
+  /** A decoded page whose pc-relative targets were folded in for another virtual page (or mode) starts over. */
+  protected redecode(index: number, key: number): Int32Array {
     const page = this.pages[index] ?? this.newPage(index << PAGE_SHIFT);
     page.fill(0);
-    this.decodedVpn[index] = vpn;
+    this.decodedVpn[index] = key;
     return page;
   }
 
