@@ -108,7 +108,7 @@ export abstract class HartMmu extends HartAccess {
     if (pa >= 0) this.physical(pa, addr, Kind.Store, (p) => { this.storeSlow(p, size, value); return 0; });
   }
 
-  /** LR/SC and AMOs: LR translates as a load, SC and AMOs as stores (QEMU 7.2 does the same). */
+  /** LR/SC and AMOs: LR translates as a load, SC and AMOs as stores (store/AMO faults, D set), as the spec says. */
   protected atomicOp(op: number, addr: number, operand: number): number {
     if (this.directData) return this.atomic(op, addr, operand);
     const isLoad = op === Op.LrW;
