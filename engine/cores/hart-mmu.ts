@@ -74,6 +74,14 @@ export abstract class HartMmu extends HartAccess {
   /** A load the hot loop did not complete; with a trap pending, the value is meaningless. */
   protected load(addr: number, size: AccessSize, signed: boolean): number {
     if (this.directData) return this.loadSlow(addr, size, signed);
+    const vpn = addr >>> PAGE_SHIFT;
+    if (this.tlb.loadTag[vpn & TLB_MASK] === vpn && (addr & (size - 1)) === 0) {
+      // A TLB hit: the translated run's fast path (a method call, yet cheaper than inline checks in hart.ts).
+      const off = this.tlb.loadOff[vpn & TLB_MASK] | (addr & 4095);
+      if (size === 4) return this.i32[off >>> 2];
+      if (size === 2) return signed ? this.i16[off >>> 1] : this.u16[off >>> 1];
+      return signed ? this.i8[off] : this.u8[off];
+    }
     const split = this.splitAt(addr, size);
     if (split > 0) {
       const first = this.dataAddress(addr, split, Kind.Load);
@@ -92,6 +100,13 @@ export abstract class HartMmu extends HartAccess {
   protected store(addr: number, size: AccessSize, value: number): void {
     if (this.directData) {
       this.storeSlow(addr, size, value);
+      return;
+    }
+    const vpn = addr >>> PAGE_SHIFT;
+    if (this.tlb.storeTag[vpn & TLB_MASK] === vpn && (addr & (size - 1)) === 0) {
+      const off = this.tlb.storeOff[vpn & TLB_MASK] | (addr & 4095);
+      if (this.flags[off >>> PAGE_SHIFT] === 0) this.writeRam(off, size, value);
+      else this.storeRam(off, size, value);
       return;
     }
     const split = this.splitAt(addr, size);

@@ -7,7 +7,6 @@ import { FAULT_PAGE, HartMmu } from './hart-mmu.js';
 import { mulhSigned, mulhSignedUnsigned, mulhUnsigned } from './mul-high.js';
 import { Op } from './op.js';
 import { MSTATUS_MPP, MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW } from './mstatus.js';
-import { TLB_MASK } from './tlb.js';
 import { INTERRUPT_BIT, MIP_SEIP, Privilege, TrapCause } from './trap-cause.js';
 
 export type { TrapLoop } from './hart-state.js';
@@ -16,6 +15,8 @@ export type { TrapLoop } from './hart-state.js';
 const EMPTY_PAGE = new Int32Array(4096);
 const EMPTY_FLAGS = new Uint8Array(1);
 const MIP_CSR = 0x344;
+/** No page: outside the range of pc >> 12. */
+const NO_PAGE = 0x10_0000;
 
 export class Hart extends HartMmu {
   /**
@@ -37,8 +38,6 @@ export class Hart extends HartMmu {
     this.updateTranslation();
     const x = this.x;
     const pages = this.pages;
-    const decodedVpn = this.decodedVpn;
-    const { loadTag, loadOff, storeTag, storeOff } = this.tlb;
     const flags = this.flags;
     const u8 = this.u8, i8 = this.i8, u16 = this.u16, i16 = this.i16, i32 = this.i32;
     const ramBase = this.ramBase;
@@ -50,41 +49,39 @@ export class Hart extends HartMmu {
     // The first shared window (an inter-VM channel) gets a fast path too, on the RAM path's miss side.
     const win = this.windows[0];
     const winBase = win === undefined ? 0 : win.base | 0;
-    // With translation or PMP in force (not "direct"), RAM and window fast paths are closed and the TLB's open.
+    // With translation or PMP in force (not "direct"), the RAM and window fast paths are closed: every access
+    // takes the slow path, whose first step is the TLB (inline TLB checks here cost Bare code 10 %).
     let dataSize = this.directData ? ramSize : 0;
     let winSize = win === undefined || !this.directData ? 0 : win.size;
-    let directFetch = this.directFetch;
     const winI32 = win === undefined ? EMPTY_PAGE : win.i32;
     const winStorable = win !== undefined && win.writable;
     const winFlags = win === undefined ? EMPTY_FLAGS : this.memory.pageFlags.subarray(win.physOffset >>> PAGE_SHIFT);
-    // The decoded page the pc is in: its virtual page number (-1: none cached) and RAM offset.
+    // The decoded page the pc is in and its virtual page number (pc >> 12; NO_PAGE: none); codePageOff is its RAM offset.
     let page: Int32Array = EMPTY_PAGE;
-    let pageVpn = -1;
-    let pageOff = 0;
+    let pageVpn = NO_PAGE;
 
     loop: while (n > 0) {
       n--;
-      if ((pc >>> PAGE_SHIFT) !== pageVpn) {
-        if (directFetch) {
+      if ((pc >> 12) !== pageVpn) { // a signed shift: compared as int32, where pc >>> 12 cost Bare code 5 %
+        if (this.directFetch) {
           const off = ((pc - ramBase) | 0) >>> 0;
           if (off < ramSize) {
             const index = off >>> PAGE_SHIFT;
             page = pages[index] ?? this.newPage(off);
-            if (decodedVpn[index] !== pc >>> PAGE_SHIFT) page = this.redecode(index, pc >>> PAGE_SHIFT);
-            pageOff = off & ~4095;
+            if (this.decodedVpn[index] !== pc >>> PAGE_SHIFT) page = this.redecode(index, pc >>> PAGE_SHIFT);
+            this.codePageOff = off & ~4095;
           } else {
             this.fault(TrapCause.InstructionAccessFault, pc);
             page = FAULT_PAGE;
           }
         } else {
           page = this.codePage(pc);
-          pageOff = this.codePageOff;
         }
-        pageVpn = page === FAULT_PAGE ? -1 : pc >>> PAGE_SHIFT;
+        pageVpn = page === FAULT_PAGE ? NO_PAGE : pc >> 12;
       }
       const slot = pc & 4094;
       let w = page[slot];
-      if (w === 0) w = this.decodeSlot(page, slot, pageOff + slot, pc);
+      if (w === 0) w = this.decodeSlot(page, slot, this.codePageOff + slot, pc);
       const imm = page[slot + 1];
       const npc = (pc + (w >>> 24)) | 0;
       switch (w & 0xff) {
@@ -117,8 +114,6 @@ export class Hart extends HartMmu {
           } else if (((addr - winBase | 0) >>> 0) < winSize && (addr & 3) === 0) {
             // Atomics, so a guest spinning on a word the peer writes always sees the new value.
             x[(w >>> 8) & 63] = Atomics.load(winI32, ((addr - winBase | 0) >>> 0) >>> 2);
-          } else if (loadTag[(addr >>> PAGE_SHIFT) & TLB_MASK] === addr >>> PAGE_SHIFT && (addr & 3) === 0) {
-            x[(w >>> 8) & 63] = i32[(loadOff[(addr >>> PAGE_SHIFT) & TLB_MASK] | (addr & 4095)) >>> 2];
           } else {
             this.sliceCycles = budget - n - 1;
             const v = this.load(addr, 4, true);
@@ -136,9 +131,6 @@ export class Hart extends HartMmu {
           const signed = (w & 0xff) === Op.Lh;
           if (a < dataSize && (a & 1) === 0) {
             x[(w >>> 8) & 63] = signed ? i16[a >>> 1] : u16[a >>> 1];
-          } else if (loadTag[(addr >>> PAGE_SHIFT) & TLB_MASK] === addr >>> PAGE_SHIFT && (addr & 1) === 0) {
-            const t = (loadOff[(addr >>> PAGE_SHIFT) & TLB_MASK] | (addr & 4095)) >>> 1;
-            x[(w >>> 8) & 63] = signed ? i16[t] : u16[t];
           } else {
             this.sliceCycles = budget - n - 1;
             const v = this.load(addr, 2, signed);
@@ -156,9 +148,6 @@ export class Hart extends HartMmu {
           const signed = (w & 0xff) === Op.Lb;
           if (a < dataSize) {
             x[(w >>> 8) & 63] = signed ? i8[a] : u8[a];
-          } else if (loadTag[(addr >>> PAGE_SHIFT) & TLB_MASK] === addr >>> PAGE_SHIFT) {
-            const t = loadOff[(addr >>> PAGE_SHIFT) & TLB_MASK] | (addr & 4095);
-            x[(w >>> 8) & 63] = signed ? i8[t] : u8[t];
           } else {
             this.sliceCycles = budget - n - 1;
             const v = this.load(addr, 1, signed);
@@ -177,13 +166,11 @@ export class Hart extends HartMmu {
             i32[a >>> 2] = x[(w >>> 19) & 31];
           } else if (winStorable && ((addr - winBase | 0) >>> 0) < winSize && (addr & 3) === 0 && winFlags[((addr - winBase | 0) >>> 0) >>> PAGE_SHIFT] === 0) {
             Atomics.store(winI32, ((addr - winBase | 0) >>> 0) >>> 2, x[(w >>> 19) & 31]);
-          } else if (storeTag[(addr >>> PAGE_SHIFT) & TLB_MASK] === addr >>> PAGE_SHIFT && (addr & 3) === 0 && flags[storeOff[(addr >>> PAGE_SHIFT) & TLB_MASK] >>> PAGE_SHIFT] === 0) {
-            i32[(storeOff[(addr >>> PAGE_SHIFT) & TLB_MASK] | (addr & 4095)) >>> 2] = x[(w >>> 19) & 31];
           } else {
             this.sliceCycles = budget - n - 1;
             this.store(addr, 4, x[(w >>> 19) & 31]);
             this.sliceCycles = 0;
-            pageVpn = -1; // the store may have invalidated decoded code
+            pageVpn = NO_PAGE; // the store may have invalidated decoded code
             if (this.pendingCause >= 0) { pc = this.trapPending(pc, budget - n - 1, trapped++); break; }
             if (this.endSlice) { pc = npc; break loop; }
           }
@@ -195,13 +182,11 @@ export class Hart extends HartMmu {
           const a = (addr - ramBase | 0) >>> 0;
           if (a < dataSize && (a & 1) === 0 && flags[a >>> PAGE_SHIFT] === 0) {
             u16[a >>> 1] = x[(w >>> 19) & 31];
-          } else if (storeTag[(addr >>> PAGE_SHIFT) & TLB_MASK] === addr >>> PAGE_SHIFT && (addr & 1) === 0 && flags[storeOff[(addr >>> PAGE_SHIFT) & TLB_MASK] >>> PAGE_SHIFT] === 0) {
-            u16[(storeOff[(addr >>> PAGE_SHIFT) & TLB_MASK] | (addr & 4095)) >>> 1] = x[(w >>> 19) & 31];
           } else {
             this.sliceCycles = budget - n - 1;
             this.store(addr, 2, x[(w >>> 19) & 31]);
             this.sliceCycles = 0;
-            pageVpn = -1;
+            pageVpn = NO_PAGE;
             if (this.pendingCause >= 0) { pc = this.trapPending(pc, budget - n - 1, trapped++); break; }
             if (this.endSlice) { pc = npc; break loop; }
           }
@@ -213,13 +198,11 @@ export class Hart extends HartMmu {
           const a = (addr - ramBase | 0) >>> 0;
           if (a < dataSize && flags[a >>> PAGE_SHIFT] === 0) {
             u8[a] = x[(w >>> 19) & 31];
-          } else if (storeTag[(addr >>> PAGE_SHIFT) & TLB_MASK] === addr >>> PAGE_SHIFT && flags[storeOff[(addr >>> PAGE_SHIFT) & TLB_MASK] >>> PAGE_SHIFT] === 0) {
-            u8[storeOff[(addr >>> PAGE_SHIFT) & TLB_MASK] | (addr & 4095)] = x[(w >>> 19) & 31];
           } else {
             this.sliceCycles = budget - n - 1;
             this.store(addr, 1, x[(w >>> 19) & 31]);
             this.sliceCycles = 0;
-            pageVpn = -1;
+            pageVpn = NO_PAGE;
             if (this.pendingCause >= 0) { pc = this.trapPending(pc, budget - n - 1, trapped++); break; }
             if (this.endSlice) { pc = npc; break loop; }
           }
@@ -335,14 +318,14 @@ export class Hart extends HartMmu {
           }
           // By address, by ASID or both: the TLB keeps neither apart, so every form flushes it all.
           this.flushTlb();
-          pageVpn = -1;
+          pageVpn = NO_PAGE;
           pc = npc;
           continue;
 
         case Op.LrW: case Op.ScW: case Op.AmoSwap: case Op.AmoAdd: case Op.AmoXor: case Op.AmoAnd:
         case Op.AmoOr: case Op.AmoMin: case Op.AmoMax: case Op.AmoMinu: case Op.AmoMaxu: {
           const v = this.atomicOp(w & 0xff, x[(w >>> 14) & 31], x[(w >>> 19) & 31]);
-          pageVpn = -1;
+          pageVpn = NO_PAGE;
           if (this.pendingCause >= 0) { pc = this.trapPending(pc, budget - n - 1, trapped++); break; }
           x[(w >>> 8) & 63] = v;
           pc = npc;
@@ -366,8 +349,7 @@ export class Hart extends HartMmu {
       this.updateTranslation();
       dataSize = this.directData ? ramSize : 0;
       winSize = win === undefined || !this.directData ? 0 : win.size;
-      directFetch = this.directFetch;
-      pageVpn = -1;
+      pageVpn = NO_PAGE;
     }
 
     this.pc = pc;
