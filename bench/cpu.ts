@@ -1,4 +1,5 @@
-// bench:cpu — MIPS of guests/bin/bench.elf on one Tessera hart, and on QEMU's TCG in the same run.
+// bench:cpu — MIPS of guests/bin/bench.elf on one Tessera hart (M-mode, no translation; and the same code in
+// S-mode under Sv32, bench-sv32.elf, with a warm TLB), and on QEMU's TCG in the same run.
 
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -6,6 +7,7 @@ import { Machine } from '../engine/host/machine.js';
 import { describeMachine, machineInfo } from './machine-info.js';
 
 const BENCH = 'guests/bin/bench.elf';
+const BENCH_SV32 = 'guests/bin/bench-sv32.elf';
 const EMPTY = 'guests/bin/hello.elf';
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
@@ -23,7 +25,7 @@ async function runTessera(path: string): Promise<TesseraRun> {
   const seconds = (performance.now() - start) / 1000;
   const instructions = machine.instructionsRetired()[0];
   await machine.dispose();
-  if (exit.kind !== 'guest' || exit.code !== 0) throw new Error(`bench.elf did not pass on Tessera: ${JSON.stringify(exit)}`);
+  if (exit.kind !== 'guest' || exit.code !== 0) throw new Error(`${path} did not pass on Tessera: ${JSON.stringify(exit)}`);
   return { seconds, instructions, output };
 }
 
@@ -40,10 +42,17 @@ const best = <T extends { seconds: number }>(runs: T[]): T => runs.reduce((a, b)
 
 const info = machineInfo();
 console.log(`bench:cpu on ${describeMachine(info)}`);
+// Bare and Sv32 runs alternate, so a noisy machine weighs on both alike.
 const tesseraRuns: TesseraRun[] = [];
-for (let i = 0; i < RUNS; i++) tesseraRuns.push(await runTessera(BENCH));
+const sv32Runs: TesseraRun[] = [];
+for (let i = 0; i < RUNS; i++) {
+  tesseraRuns.push(await runTessera(BENCH));
+  sv32Runs.push(await runTessera(BENCH_SV32));
+}
 const tessera = best(tesseraRuns);
 const tesseraMips = tessera.instructions / tessera.seconds / 1e6;
+const sv32 = best(sv32Runs);
+const sv32Mips = sv32.instructions / sv32.seconds / 1e6;
 
 let qemuMips: number | undefined;
 const qemuRuns = Array.from({ length: RUNS }, () => runQemu(BENCH));
@@ -61,13 +70,15 @@ if (qemuRuns.every((r) => r !== undefined) && startupRuns.every((r) => r !== und
 const rows = [
   ['engine', 'instructions', 'seconds', 'MIPS'],
   ['Tessera (interpreter, 1 hart)', String(tessera.instructions), tessera.seconds.toFixed(3), tesseraMips.toFixed(0)],
+  ['Tessera, S-mode under Sv32', String(sv32.instructions), sv32.seconds.toFixed(3), sv32Mips.toFixed(0)],
   ...(qemuMips !== undefined ? [['QEMU TCG (marginal)', String(tessera.instructions), (tessera.instructions / qemuMips / 1e6).toFixed(3), qemuMips.toFixed(0)]] : []),
 ];
 const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
 for (const row of rows) console.log(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
+console.log(`Sv32 / Bare: ${(sv32Mips / tesseraMips).toFixed(2)}`);
 if (qemuMips !== undefined) console.log(`Tessera / QEMU: ${(tesseraMips / qemuMips).toFixed(2)}`);
 else console.log('QEMU: not installed (apt-get install qemu-system-misc), no comparison');
 
 mkdirSync('bench/results', { recursive: true });
-writeFileSync('bench/results/cpu.json', JSON.stringify({ machine: info, runs: RUNS, instructions: tessera.instructions, tesseraMips, qemuMips: qemuMips ?? null }, null, 2) + '\n');
+writeFileSync('bench/results/cpu.json', JSON.stringify({ machine: info, runs: RUNS, instructions: tessera.instructions, tesseraMips, tesseraSv32Mips: sv32Mips, qemuMips: qemuMips ?? null }, null, 2) + '\n');
 console.log('written bench/results/cpu.json');

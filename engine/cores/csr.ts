@@ -11,6 +11,7 @@ export const enum Csr {
   Mcounteren = 0x306, Menvcfg = 0x30a, Mstatush = 0x310, Menvcfgh = 0x31a, Mcountinhibit = 0x320,
   Mscratch = 0x340, Mepc = 0x341, Mcause = 0x342, Mtval = 0x343, Mip = 0x344, Mtinst = 0x34a, Mtval2 = 0x34b,
   Pmpcfg0 = 0x3a0, Pmpaddr0 = 0x3b0,
+  Tselect = 0x7a0, Tdata1 = 0x7a1, Tdata2 = 0x7a2, Tdata3 = 0x7a3, Tinfo = 0x7a4,
   Mcycle = 0xb00, Minstret = 0xb02, Mcycleh = 0xb80, Minstreth = 0xb82,
   Cycle = 0xc00, Time = 0xc01, Instret = 0xc02, Cycleh = 0xc80, Timeh = 0xc81, Instreth = 0xc82,
   Mvendorid = 0xf11, Marchid = 0xf12, Mimpid = 0xf13, Mhartid = 0xf14, Mconfigptr = 0xf15,
@@ -79,6 +80,9 @@ export function readCsr(h: HartState, csr: number, writes = false): number | und
     case Csr.Mtval: return h.mtval;
     case Csr.Mip: return h.mip();
     case Csr.Mtinst: case Csr.Mtval2: return 0;
+    // Sdtrig with no triggers: tselect holds only 0, whose tdata1 says "no trigger" (type 0); tinfo lists type 0.
+    case Csr.Tselect: case Csr.Tdata1: case Csr.Tdata2: case Csr.Tdata3: return 0;
+    case Csr.Tinfo: return 1;
     case Csr.Mcycle: case Csr.Cycle: return lo32(h.liveCycle());
     case Csr.Mcycleh: case Csr.Cycleh: return hi32(h.liveCycle());
     case Csr.Minstret: case Csr.Instret: return lo32(h.liveInstret());
@@ -122,9 +126,10 @@ export function writeCsr(h: HartState, csr: number, value: number): boolean {
       return true;
     }
     case Csr.Satp:
-      // Only Bare translation is implemented: a write selecting Sv32 is ignored, as WARL allows.
-      if (value >= 0) h.satp = value;
-      return false;
+      // RV32's one-bit MODE makes every value legal (Bare or Sv32); QEMU keeps ASID and PPN under Bare too.
+      h.satp = value;
+      h.flushTlb();
+      return true;
     case Csr.Mstatus: {
       let next = (h.mstatus & ~MSTATUS_WRITABLE) | (value & MSTATUS_WRITABLE);
       if (((next & MSTATUS_MPP) >>> MSTATUS_MPP_SHIFT) === 2) next = (next & ~MSTATUS_MPP) | (h.mstatus & MSTATUS_MPP);
@@ -132,6 +137,7 @@ export function writeCsr(h: HartState, csr: number, value: number): boolean {
       return true;
     }
     case Csr.Misa: case Csr.Menvcfg: case Csr.Menvcfgh: case Csr.Mstatush: case Csr.Mtinst: case Csr.Mtval2:
+    case Csr.Tselect: case Csr.Tdata1: case Csr.Tdata2: case Csr.Tdata3: case Csr.Tinfo:
       return false;
     case Csr.Medeleg: h.medeleg = value & MEDELEG_WRITABLE; return false;
     case Csr.Mideleg: h.mideleg = value & MIDELEG_WRITABLE; return true;
@@ -149,14 +155,17 @@ export function writeCsr(h: HartState, csr: number, value: number): boolean {
     case Csr.Minstret: h.setInstret(hi32(h.liveInstret() + 1) * TWO_32 + (value >>> 0)); return false;
     case Csr.Minstreth: h.setInstret((value >>> 0) * TWO_32 + (lo32(h.liveInstret() + 1) >>> 0)); return false;
   }
+  // A PMP write ends the slice: the hart's translation mode may change with it.
   if (csr >= Csr.Pmpcfg0 && csr < Csr.Pmpcfg0 + 4) {
     writePmpcfg(h, csr - Csr.Pmpcfg0, value);
-    return false;
+    h.pmpChanged();
+    return true;
   }
   if (csr >= Csr.Pmpaddr0 && csr < Csr.Pmpaddr0 + 16) {
     const i = csr - Csr.Pmpaddr0;
     if (!pmpLocked(h, i) && !(i < 15 && pmpLocked(h, i + 1) && ((pmpCfgByte(h, i + 1) >>> 3) & 3) === 1)) h.pmpaddr[i] = value;
-    return false;
+    h.pmpChanged();
+    return true;
   }
   return false; // read-as-zero performance counters and events ignore writes
 }
@@ -174,7 +183,7 @@ function pmpLocked(h: HartState, entry: number): boolean {
   return (pmpCfgByte(h, entry) & 0x80) !== 0;
 }
 
-/** PMP configuration is stored and honours the lock bit; accesses are not checked against it. */
+/** Writes pmpcfg<reg>: locked entries keep their byte; reserved encodings and bits are cleared. */
 function writePmpcfg(h: HartState, reg: number, value: number): void {
   let next = 0;
   for (let b = 0; b < 4; b++) {

@@ -31,6 +31,8 @@ export abstract class HartAccess extends HartState {
   protected readonly flags: Uint8Array;
   /** Decoded instructions per RAM page: [packed, imm] per halfword slot. */
   protected readonly pages: (Int32Array | null)[];
+  /** The virtual page number each RAM page was decoded for, bit 20 set under translation (pc-relative targets and a straddling last instruction depend on both). */
+  protected readonly decodedVpn: Int32Array;
   protected readonly windows: WindowView[];
 
   constructor(hartId: number, memory: HartMemory) {
@@ -46,6 +48,7 @@ export abstract class HartAccess extends HartState {
     this.i32 = new Int32Array(physical, ramPhysOffset, ramSize >>> 2);
     this.flags = memory.pageFlags.subarray(ramPhysOffset >>> PAGE_SHIFT, (ramPhysOffset + ramSize) >>> PAGE_SHIFT);
     this.pages = new Array<Int32Array | null>(ramSize >>> PAGE_SHIFT).fill(null);
+    this.decodedVpn = new Int32Array(ramSize >>> PAGE_SHIFT);
     this.windows = (memory.windows ?? []).map((w) => ({
       base: w.base >>> 0,
       size: w.size,
@@ -74,25 +77,33 @@ export abstract class HartAccess extends HartState {
     const page = new Int32Array(4096);
     const index = off >>> PAGE_SHIFT;
     this.pages[index] = page;
+    this.decodedVpn[index] = ((this.ramBase + off) | 0) >>> PAGE_SHIFT;
     if ((this.flags[index] & PAGE_DECODED) === 0) Atomics.or(this.flags, index, PAGE_DECODED);
     return page;
   }
 
   protected decodeSlot(page: Int32Array, slot: number, off: number, pc: number): number {
     const low = this.u16[off >>> 1];
-    let decoded;
     if (!isWide(low)) {
-      decoded = decode16(low, pc);
-    } else if (off + 2 >= this.ramSize) {
+      const decoded = decode16(low, pc);
+      page[slot] = decoded.packed;
+      page[slot + 1] = decoded.imm;
+      return decoded.packed;
+    }
+    if (off + 2 >= this.ramSize) {
       page[slot] = (Op.FetchFault | (4 << 24)) | 0;
       page[slot + 1] = (pc + 2) | 0;
       return page[slot];
-    } else {
-      const next = (off + 2) >>> PAGE_SHIFT;
-      // An instruction straddling a page boundary must be invalidated by stores to either page.
-      if (next !== off >>> PAGE_SHIFT && (this.flags[next] & PAGE_DECODED) === 0) Atomics.or(this.flags, next, PAGE_DECODED);
-      decoded = decode32(low | (this.u16[(off + 2) >>> 1] << 16), pc);
     }
+    const next = (off + 2) >>> PAGE_SHIFT;
+    // An instruction straddling a page boundary must be invalidated by stores to either page.
+    if (next !== off >>> PAGE_SHIFT && (this.flags[next] & PAGE_DECODED) === 0) Atomics.or(this.flags, next, PAGE_DECODED);
+    return this.decodeAt(page, slot, off, off + 2, pc);
+  }
+
+  /** Decodes the 32-bit instruction whose halves are at RAM offsets `off` and `upper`. */
+  protected decodeAt(page: Int32Array, slot: number, off: number, upper: number, pc: number): number {
+    const decoded = decode32(this.u16[off >>> 1] | (this.u16[upper >>> 1] << 16), pc);
     page[slot] = decoded.packed;
     page[slot + 1] = decoded.imm;
     return decoded.packed;

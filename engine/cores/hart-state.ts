@@ -4,6 +4,7 @@
 import { ContextNumber as N, ContextWord as W } from './hart-context.js';
 import type { HartMemory } from './hart-memory.js';
 import { MSTATUS_MIE, MSTATUS_MPIE, MSTATUS_MPP, MSTATUS_MPP_SHIFT, MSTATUS_MPRV, MSTATUS_SIE, MSTATUS_SPIE, MSTATUS_SPP } from './mstatus.js';
+import { PmpRules } from './pmp.js';
 import { Privilege, TrapCause } from './trap-cause.js';
 
 /** Consecutive traps with no instruction retired in between that count as a trap loop. */
@@ -54,6 +55,8 @@ export abstract class HartState {
   satp = 0;
   readonly pmpcfg = new Int32Array(4);
   readonly pmpaddr = new Int32Array(16);
+  /** pmpcfg and pmpaddr decoded; pmpChanged() keeps it current. */
+  readonly pmp = new PmpRules();
 
   /** Virtual cycles this hart has consumed (instructions executed plus idle time); drives mtime. */
   cycles = 0;
@@ -102,6 +105,15 @@ export abstract class HartState {
   /** Flushes every decoded instruction (FENCE.I, reset, or memory loaded behind the hart's back). */
   abstract flushDecodeCache(): void;
 
+  /** Drops every cached translation (SFENCE.VMA, satp and PMP writes, a context switch). */
+  abstract flushTlb(): void;
+
+  /** After a write to pmpcfg or pmpaddr: decode the entries again; cached translations were checked against the old ones. */
+  pmpChanged(): void {
+    this.pmp.update(this.pmpcfg, this.pmpaddr);
+    this.flushTlb();
+  }
+
   /** Puts the hart in its reset state at `pc` (a0 and a1 as the board's boot code leaves them). */
   reset(pc: number, a0 = this.hartId, a1 = 0): void {
     this.x.fill(0);
@@ -121,6 +133,7 @@ export abstract class HartState {
     this.trapStreak = 0;
     this.lastTrapRetired = -1;
     this.flushDecodeCache();
+    this.pmpChanged();
   }
 
   mip(): number {
@@ -179,6 +192,7 @@ export abstract class HartState {
     };
     this.pmpcfg.set(words.subarray(W.Pmpcfg0, W.Pmpcfg0 + 4));
     this.pmpaddr.set(words.subarray(W.Pmpaddr0, W.Pmpaddr0 + 16));
+    this.pmpChanged(); // also drops the TLB: it may hold another core's stale view of this vCPU's mappings
     this.cycles = numbers[N.Cycles];
     this.instret = numbers[N.Instret];
     this.cycleAdjust = numbers[N.CycleAdjust];

@@ -16,6 +16,7 @@ export const enum Op {
   Csrrw, Csrrs, Csrrc, Csrrwi, Csrrsi, Csrrci,
   LrW, ScW, AmoSwap, AmoAdd, AmoXor, AmoAnd, AmoOr, AmoMin, AmoMax, AmoMinu, AmoMaxu,
   FetchFault, // a 32-bit instruction whose upper half lies outside RAM
+  PendingFault, // a fetch that failed translation or PMP: the pending trap is taken here
 }
 
 /** Register index that swallows writes to x0, so the hot loop needs no rd != 0 test. */

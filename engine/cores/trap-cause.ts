@@ -12,6 +12,9 @@ export const enum TrapCause {
   EcallFromU = 8,
   EcallFromS = 9,
   EcallFromM = 11,
+  InstructionPageFault = 12,
+  LoadPageFault = 13,
+  StorePageFault = 15,
 }
 
 export const enum Interrupt {
@@ -52,6 +55,9 @@ const EXCEPTION_NAMES: Record<number, string> = {
   8: 'environment call from U-mode',
   9: 'environment call from S-mode',
   11: 'environment call from M-mode',
+  12: 'instruction page fault',
+  13: 'load page fault',
+  15: 'store/AMO page fault',
 };
 
 const INTERRUPT_NAMES: Record<number, string> = {

@@ -51,7 +51,11 @@
     } while (__h != __h2);                                                    \
     ((uint64_t)__h << 32) | __l; })
 
+#ifdef CSR_USER_COUNTERS  /* code that runs below M-mode reads the unprivileged aliases (mcounteren permitting) */
+static inline uint64_t rdinstret(void) { return READ_CSR64(instret, instreth); }
+#else
 static inline uint64_t rdinstret(void) { return READ_CSR64(minstret, minstreth); }
+#endif
 static inline uint64_t rdcycle(void) { return READ_CSR64(mcycle, mcycleh); }
 
 #endif

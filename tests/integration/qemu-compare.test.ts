@@ -18,6 +18,8 @@ const compared: { guest: string; harts: number }[] = [
   { guest: 'smp-counter', harts: 2 },
   { guest: 'smp-counter', harts: 4 },
   { guest: 'uart-irq', harts: 1 },
+  { guest: 'sv32', harts: 1 },
+  { guest: 'pmp', harts: 1 },
 ];
 
 /** Shared-memory ring guests print their timing-dependent figures on lines marked `timing:`. */

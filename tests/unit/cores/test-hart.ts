@@ -103,6 +103,7 @@ export class TestHart {
     this.hart.reset(at);
     this.hart.mtvec = M_TRAP_VECTOR;
     this.hart.stvec = S_TRAP_VECTOR;
+    openPmp(this.hart);
   }
 
   /**
@@ -193,6 +194,23 @@ export class TestHart {
   poke32(addr: number, value: number): void {
     this.ram.setUint32(this.offset(addr, 4), value >>> 0, true);
   }
+}
+
+/**
+ * What firmware does before it runs S or U code: PMP entry 0 gives them all of memory (NAPOT over the
+ * whole space, RWX). Without an entry on, S and U reach nothing (and QEMU refuses the mret to them).
+ */
+export function openPmp(hart: Hart): void {
+  hart.pmpaddr[0] = -1;
+  hart.pmpcfg[0] = 0x1f;
+  hart.pmpChanged();
+}
+
+/** Turns every PMP entry off. */
+export function closePmp(hart: Hart): void {
+  hart.pmpaddr.fill(0);
+  hart.pmpcfg.fill(0);
+  hart.pmpChanged();
 }
 
 /** Runs `program` one instruction per step, `count` steps (default: the whole program). */
