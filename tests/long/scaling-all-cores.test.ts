@@ -1,4 +1,4 @@
-// scenarios/scaling-{1,2,4,8}.json, every core count (npm run test:long; npm test runs 1 and 8).
+// scenarios/scaling-{1,2,4,8}.json, every core count (npm run test:long; npm test runs 1 and 2).
 
 import { describe, it } from 'vitest';
 import { expectSameStack } from '../integration/use-cases/scaling-check.js';
