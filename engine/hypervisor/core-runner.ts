@@ -156,10 +156,13 @@ export class CoreRunner {
     if (vcpu === this.current) return true;
     const t = this.tables;
     this.park();
-    if (this.acquire(vcpu) === undefined) return false;
+    const hart = this.acquire(vcpu);
+    if (hart === undefined) return false;
     // The host may have stopped the VM between the pick and the claim: it then waits for no
-    // claimed vCPU of the VM before it rebuilds the partition, so let go at once.
-    if (t.vmState(t.vmOf[vcpu]) !== VmState.Running) {
+    // claimed vCPU of the VM before it rebuilds the partition, so let go at once. And another core
+    // may have run the vCPU past this core's time since the pick: running it here would drag this
+    // core's clock past its own events (a real-time VM's deadline), so it waits like any vCPU ahead.
+    if (t.vmState(t.vmOf[vcpu]) !== VmState.Running || hart.cycles > this.clock.time) {
       t.release(vcpu);
       return false;
     }
