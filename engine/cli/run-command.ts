@@ -1,10 +1,11 @@
 // `tessera run GUEST.elf`: a bare QEMU-virt-like machine, UART on stdout, exit code = the guest's.
 
 import { ElfError } from '../loader/elf.js';
+import { KernelBootError, planKernelBoot, type KernelBoot, type KernelBootFiles } from '../loader/kernel-boot.js';
 import { GuestFileError, readGuestFile } from '../host/guest-file.js';
 import { Machine, MAX_HARTS, type MachineExit, type MachineOptions } from '../host/machine.js';
-import { MAX_RAM_BYTES, PAGE_SIZE } from '../memory/memory-map.js';
-import { integerOption, parseOptions, secondsOption, sizeOption, UsageError } from './args.js';
+import { DEFAULT_RAM_BYTES, MAX_RAM_BYTES, PAGE_SIZE } from '../memory/memory-map.js';
+import { integerOption, parseOptions, secondsOption, shown, sizeOption, UsageError } from './args.js';
 import { RUN_OPTIONS as OPTIONS } from './run-options.js';
 import type { CommandIo } from './command-io.js';
 import { EXIT_BAD_INPUT, EXIT_LIMIT, EXIT_MACHINE_FAILURE } from './exit-codes.js';
@@ -12,6 +13,7 @@ import { Progress } from './progress.js';
 import { runScenario } from './run-scenario.js';
 
 export const RUN_USAGE = `usage: tessera run GUEST.elf [options]
+       tessera run --kernel Image [--initrd FILE] [--append ARGS] [--bios FILE|none] [options]
        tessera run SCENARIO.json [--duration SECONDS] [--json FILE] [--trace FILE]
 
 With an ELF: runs a bare-metal RV32IMAC program on a machine like QEMU's virt
@@ -33,7 +35,21 @@ scenario options:
                          (default: tessera-SCENARIO.sock in the temporary folder); a stale
                          socket there is replaced, any other file is refused and left alone
 
-ELF options:
+With --kernel: boots a kernel (a RISC-V Image or an ELF) as qemu-system-riscv32
+-M virt does: at 0x80400000, the initrd and the device tree above it (/chosen
+bootargs, linux,initrd-start/end), hart 0 entered in S-mode with a0 = hartid and
+a1 = the device tree, the other harts started by the kernel (SBI HSM). Tessera's
+built-in SBI v2.0 serves the kernel unless --bios gives an M-mode firmware, which
+then runs first at 0x80000000 with a2 = QEMU's fw_dynamic_info (as OpenSBI
+fw_dynamic expects); --bios none enters the kernel itself in M-mode at 0x80000000.
+
+kernel options:
+  --kernel FILE          the kernel to boot
+  --initrd FILE          an initial ramdisk (linux,initrd-start/end in /chosen)
+  --append ARGS          the kernel command line (/chosen bootargs)
+  --bios FILE|none       an M-mode firmware (ELF or raw binary at 0x80000000)
+
+ELF and kernel options:
   --harts N              harts, each in its own worker thread (1..${MAX_HARTS}, default 1)
   --mem SIZE             RAM at 0x80000000, e.g. 64M, 1G (default 256M)
   --max-instructions N   stop when a hart has retired N instructions
@@ -52,8 +68,16 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     io.stdout.write(RUN_USAGE + '\n');
     return 0;
   }
-  if (args.positionals.length !== 1) throw new UsageError(args.positionals.length === 0 ? 'run needs a guest ELF or scenario file' : `run takes one file, got ${args.positionals.length}`);
-  if (args.positionals[0].endsWith('.json')) {
+  const kernelPath = args.values.kernel;
+  if (kernelPath === undefined) {
+    for (const option of ['initrd', 'append', 'bios'] as const) {
+      if (args.values[option] !== undefined) throw new UsageError(`--${option} needs --kernel`);
+    }
+  } else if (args.positionals.length > 0) {
+    throw new UsageError(`run boots either --kernel or a guest file, not both (got '${shown(args.positionals[0])}' too)`);
+  }
+  if (kernelPath === undefined && args.positionals.length !== 1) throw new UsageError(args.positionals.length === 0 ? 'run needs a guest ELF or scenario file' : `run takes one file, got ${args.positionals.length}`);
+  if (kernelPath === undefined && args.positionals[0].endsWith('.json')) {
     for (const option of ['harts', 'mem', 'max-instructions', 'timeout', 'quantum'] as const) {
       if (args.values[option] !== undefined) throw new UsageError(`--${option} is for ELF guests; a scenario sets it in its file`);
     }
@@ -69,10 +93,15 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
   const ramBytes = sizeOption(args, 'mem', PAGE_SIZE, MAX_RAM_BYTES);
 
   // --timeout counts from here: reading and loading the guest count against it too.
-  const path = args.positionals[0];
   const limit = timeout === undefined ? undefined : new Deadline(timeout);
+  const source: GuestSource = kernelPath === undefined ? { elf: args.positionals[0] } : {
+    kernel: kernelPath,
+    ...(args.values.initrd !== undefined ? { initrd: args.values.initrd } : {}),
+    ...(args.values.append !== undefined ? { append: args.values.append } : {}),
+    ...(args.values.bios !== undefined ? { bios: args.values.bios } : {}),
+  };
   try {
-    return await runGuest(path, {
+    return await runGuest(source, {
       harts,
       ...(ramBytes !== undefined ? { ramBytes } : {}),
       ...(instructionLimit !== undefined ? { instructionLimit } : {}),
@@ -104,27 +133,42 @@ class Deadline {
   }
 }
 
-async function runGuest(path: string, options: MachineOptions, io: CommandIo, limit: Deadline | undefined): Promise<number> {
+/** What `run` boots: a guest ELF, or a kernel with its initrd, command line and firmware. */
+type GuestSource = { elf: string } | { kernel: string; initrd?: string; append?: string; bios?: string };
+
+async function runGuest(source: GuestSource, options: MachineOptions, io: CommandIo, limit: Deadline | undefined): Promise<number> {
   const timedOut = () => {
     io.stderr.write(`tessera: ${limit!.reason.message}\n`);
     return EXIT_LIMIT;
   };
-  let elf: Uint8Array;
+  const read = (path: string) => readGuestFile(path, limit === undefined ? {} : { signal: limit.signal });
+  let program: Uint8Array | KernelBoot;
+  let label: string;
   try {
-    elf = await readGuestFile(path, limit === undefined ? {} : { signal: limit.signal });
+    if ('elf' in source) {
+      label = source.elf;
+      program = await read(source.elf);
+    } else {
+      label = source.kernel;
+      const files: KernelBootFiles = { kernel: await read(source.kernel) };
+      if (source.initrd !== undefined) files.initrd = await read(source.initrd);
+      if (source.append !== undefined) files.bootargs = source.append;
+      if (source.bios !== undefined) files.bios = source.bios === 'none' ? 'none' : await read(source.bios);
+      program = planKernelBoot(files, options.harts ?? 1, options.ramBytes ?? DEFAULT_RAM_BYTES);
+    }
   } catch (error) {
     if (limit !== undefined && error === limit.reason) return timedOut();
-    if (!(error instanceof GuestFileError)) throw error;
+    if (!(error instanceof GuestFileError || error instanceof KernelBootError || error instanceof RangeError)) throw error;
     io.stderr.write(`tessera: ${error.message}\n`);
     return EXIT_BAD_INPUT;
   }
 
   let machine: Machine;
   try {
-    machine = await Machine.create(elf, options);
+    machine = await Machine.create(program, options);
   } catch (error) {
     if (error instanceof ElfError || error instanceof RangeError) {
-      io.stderr.write(`tessera: ${path}: ${error.message}\n`);
+      io.stderr.write(`tessera: ${label}: ${error.message}\n`);
       return EXIT_BAD_INPUT;
     }
     throw error;

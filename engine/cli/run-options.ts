@@ -13,6 +13,10 @@ export const RUN_OPTIONS = {
   json: { type: 'string' },
   trace: { type: 'string' },
   control: { type: 'string' },
+  kernel: { type: 'string' },
+  initrd: { type: 'string' },
+  append: { type: 'string' },
+  bios: { type: 'string' },
 } as const;
 
 export type RunArgs = ParsedArgs<typeof RUN_OPTIONS>;

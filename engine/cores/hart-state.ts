@@ -5,7 +5,7 @@ import { ContextNumber as N, ContextWord as W } from './hart-context.js';
 import type { HartMemory } from './hart-memory.js';
 import { MSTATUS_MIE, MSTATUS_MPIE, MSTATUS_MPP, MSTATUS_MPP_SHIFT, MSTATUS_MPRV, MSTATUS_SIE, MSTATUS_SPIE, MSTATUS_SPP } from './mstatus.js';
 import { PmpRules } from './pmp.js';
-import { Privilege, TrapCause } from './trap-cause.js';
+import { MIP_MSIP, MIP_MTIP, Privilege, TrapCause } from './trap-cause.js';
 
 /** Consecutive traps with no instruction retired in between that count as a trap loop. */
 const TRAP_LOOP_LIMIT = 8;
@@ -23,6 +23,23 @@ export interface TrapLoop {
   pc: number;
   /** The first trap of the loop (usually the real culprit). */
   first: { mcause: number; mtval: number; pc: number };
+}
+
+/**
+ * The M-mode firmware a hart may have built in (Tessera's SBI, engine/hypervisor/sbi-firmware.ts):
+ * it serves S-mode's ecalls and the machine timer and software interrupts in place of code running
+ * in M-mode, the way a hypervisor serves its guests' SBI calls.
+ */
+export interface MachineFirmware {
+  /**
+   * An ecall from S-mode that S-mode does not handle itself (medeleg bit 9 clear). Returns the pc
+   * to go on at: pc + 4 once served, `pc` to try again later (the call waits for other harts).
+   */
+  ecall(hart: HartState, pc: number): number;
+  /** Serves the machine-level interrupts pending and enabled (`pending`: mip bits, MSIP and MTIP). */
+  interrupt(hart: HartState, pending: number): void;
+  /** Whether the hart is stopped (SBI HSM): it runs nothing until another hart starts it. */
+  stopped(hart: HartState): boolean;
 }
 
 export abstract class HartState {
@@ -82,6 +99,8 @@ export abstract class HartState {
   accessFaults = 0;
   /** Set when the hart is stuck in a trap loop; the hart never runs again. */
   trapLoop: TrapLoop | undefined;
+  /** The M-mode firmware built into this hart (Tessera's SBI), if any: M-mode then runs no code. */
+  firmware: MachineFirmware | undefined;
 
   protected reservedAddr = -1;
   protected reservedSequence = 0;
@@ -268,8 +287,28 @@ export abstract class HartState {
     return -1;
   }
 
+  /** Ends the current slice after the instruction under way (a firmware call that changed what may run). */
+  requestSliceEnd(): void {
+    this.endSlice = true;
+  }
+
+  /**
+   * Lets the built-in firmware serve its machine-level interrupts (whatever mstatus.MIE says: S and
+   * U always take M interrupts); true when the hart is stopped and must run nothing.
+   */
+  protected serveFirmware(firmware: MachineFirmware): boolean {
+    const pending = this.mip() & this.mie & ~this.mideleg & (MIP_MSIP | MIP_MTIP);
+    if (pending !== 0) firmware.interrupt(this, pending);
+    if (!firmware.stopped(this)) return false;
+    this.waiting = true;
+    return true;
+  }
+
   /** Takes a synchronous trap of the instruction at `pc`; `executed` counts instructions before it. */
   protected trapAt(cause: number, tval: number, pc: number, executed: number, trappedBefore: number): number {
+    if (cause === TrapCause.EcallFromS && this.firmware !== undefined && ((this.medeleg >>> TrapCause.EcallFromS) & 1) === 0) {
+      return this.firmware.ecall(this, pc);
+    }
     if (cause === TrapCause.InstructionAccessFault || cause === TrapCause.LoadAccessFault || cause === TrapCause.StoreAccessFault) this.accessFaults++;
     const retiredSoFar = this.instret + executed - trappedBefore;
     if (this.lastTrapRetired === retiredSoFar) {

@@ -26,6 +26,7 @@ export class Hart extends HartMmu {
    */
   run(budget: number): number {
     if (this.trapLoop !== undefined) return 0;
+    if (this.firmware !== undefined && this.serveFirmware(this.firmware)) return 0;
     const irq = this.pendingInterrupt();
     this.lastInterrupt = irq;
     if (irq >= 0) {
@@ -283,6 +284,7 @@ export class Hart extends HartMmu {
 
         case Op.Ecall:
           pc = this.trapAt(TrapCause.EcallFromU + this.priv, 0, pc, budget - n - 1, trapped++);
+          if (this.endSlice) break loop; // a firmware call that changed what may run
           break;
         case Op.Ebreak:
           pc = this.trapAt(TrapCause.Breakpoint, pc, pc, budget - n - 1, trapped++);

@@ -6,6 +6,7 @@ import type { HartSnapshot } from '../cores/hart-snapshot.js';
 import { describeCause } from '../cores/trap-cause.js';
 import { DEFAULT_QUANTUM, planBareMachine } from '../hypervisor/layout.js';
 import { parseElf } from '../loader/elf.js';
+import type { KernelBoot } from '../loader/kernel-boot.js';
 import { DEFAULT_RAM_BYTES } from '../memory/memory-map.js';
 import { System } from './system.js';
 
@@ -37,16 +38,21 @@ export class Machine {
   readonly harts: number;
   readonly ramBytes: number;
 
-  /** Loads `elfBytes` into a new machine and starts its worker threads (the harts wait for run()). */
-  static async create(elfBytes: Uint8Array, options: MachineOptions = {}): Promise<Machine> {
+  /**
+   * Loads a program into a new machine and starts its worker threads (the harts wait for run()):
+   * an ELF's bytes, or a kernel boot planned by planKernelBoot for the same harts and RAM.
+   */
+  static async create(program: Uint8Array | KernelBoot, options: MachineOptions = {}): Promise<Machine> {
     const harts = options.harts ?? 1;
     if (!Number.isInteger(harts) || harts < 1 || harts > MAX_HARTS) throw new RangeError(`harts must be between 1 and ${MAX_HARTS}, got ${harts}`);
     const ramBytes = options.ramBytes ?? DEFAULT_RAM_BYTES;
-    const plan = planBareMachine(parseElf(elfBytes), {
+    const kernel = program instanceof Uint8Array ? undefined : program;
+    const plan = planBareMachine(kernel?.image ?? parseElf(program as Uint8Array), {
       harts,
       ramBytes,
       quantum: options.quantum ?? DEFAULT_QUANTUM,
       instructionLimit: options.instructionLimit ?? Infinity,
+      ...(kernel !== undefined ? { boot: { deviceTree: kernel.deviceTree, fdtAddress: kernel.fdtAddress, firmware: kernel.firmware, a2: kernel.a2 } } : {}),
     });
     const system = await System.fromPlan(plan, { name: VM, vms: [{ name: VM, autostart: true }] }, {
       onConsole: (_, bytes) => options.onOutput?.(bytes),

@@ -53,6 +53,8 @@ export function planSystem(scenario: Scenario): SystemPlan {
       onFault: { policy: vm.onFault.policy, limit: vm.onFault.limit, resetInterval: Math.ceil(scenario.timing.frequency / vm.onFault.resetsPerSecond) },
       hypervisor: true,
       tohost: tohostOf(vm.image),
+      firmware: 'none' as const,
+      bootA2: 0,
       fdtAddress: RAM_BASE + vm.ramBytes - Math.ceil(tree.length / 4096) * 4096,
     };
     firstVcpu += vm.vcpus;
@@ -104,6 +106,8 @@ export interface BareMachineOptions {
   quantum: number;
   /** Stop when a hart has retired this many instructions (Infinity: never). */
   instructionLimit: number;
+  /** A kernel boot (kernel-boot.ts): the device tree it made, where it goes, and what runs in M-mode. */
+  boot?: { deviceTree: Uint8Array; fdtAddress: number; firmware: 'none' | 'sbi'; a2: number };
 }
 
 /** Virtual cycles per second of the modelled cores. */
@@ -119,7 +123,7 @@ export const DEFAULT_QUANTUM = 10_000;
 export function planBareMachine(image: ElfImage, options: BareMachineOptions): SystemPlan {
   const { harts, ramBytes } = options;
   const cores = Array.from({ length: harts }, (_, c) => c);
-  const tree = buildDeviceTree({ harts, ramBase: RAM_BASE, ramBytes, isa: 'rv32imac_zicsr_zifencei', timebaseHz: 10_000_000 });
+  const tree = options.boot?.deviceTree ?? buildDeviceTree({ harts, ramBase: RAM_BASE, ramBytes, isa: 'rv32imac_zicsr_zifencei', timebaseHz: 10_000_000 });
   const vm = {
     name: 'machine',
     logical: 0,
@@ -135,11 +139,13 @@ export function planBareMachine(image: ElfImage, options: BareMachineOptions): S
     placement: cores,
     watchdog: 0,
     entry: image.entry,
-    fdtAddress: fdtLoadAddress(RAM_BASE, ramBytes, tree.length),
+    fdtAddress: options.boot?.fdtAddress ?? fdtLoadAddress(RAM_BASE, ramBytes, tree.length),
     // A guest may reset the board as often as it likes: each reset costs it the reload.
     onFault: { policy: 'halt' as const, limit: 0, resetInterval: 0 },
     hypervisor: false,
     tohost: tohostOf(image),
+    firmware: options.boot?.firmware ?? 'none',
+    bootA2: options.boot?.a2 ?? 0,
   };
   return {
     boot: [{ image, deviceTree: tree }],

@@ -1,12 +1,13 @@
 // Puts a VM's partition and vCPUs into their boot state, or zeroes the partition (wipe).
 
 import { CONTEXT_NUMBERS, CONTEXT_WORDS, ContextNumber, ContextWord } from '../cores/hart-context.js';
-import { Privilege } from '../cores/trap-cause.js';
+import { MIP_MSIP, MIP_SEIP, MIP_SSIP, MIP_STIP, Privilege } from '../cores/trap-cause.js';
 import { loadElf, type ElfImage } from '../loader/elf.js';
 import { watchTohost } from './htif.js';
+import { HsmState, SBI_MEDELEG } from './sbi-calls.js';
 import { PAGE_SHIFT, RAM_BASE } from '../memory/memory-map.js';
 import {
-  VCPU_BUDGET_LEFT, VCPU_EXT_FLOW_SEQ, VCPU_EXT_SINCE, VCPU_HV_STATUS, VCPU_LAST_RUN, VCPU_MSIP_SINCE, VCPU_PERIOD_START, VM_EXIT_CODE, VM_GENERATION, VM_READY,
+  VCPU_BUDGET_LEFT, VCPU_EXT_FLOW_SEQ, VCPU_EXT_SINCE, VCPU_HV_STATUS, VCPU_LAST_RUN, VCPU_MSIP_SINCE, VCPU_PERIOD_START, VCPU_SBI_EVENTS, VCPU_SBI_FENCING, VCPU_SBI_HSM, VM_EXIT_CODE, VM_GENERATION, VM_READY,
   VM_STARTED_AT, VM_WATCHDOG_DEADLINE, type SystemTables,
 } from './system-tables.js';
 
@@ -67,8 +68,10 @@ export function bootPartition(tables: SystemTables, vm: number, image: ElfImage,
     numbers.fill(0, 0, CONTEXT_NUMBERS);
     words[ContextWord.X0 + 10] = local; // a0 = mhartid
     words[ContextWord.X0 + 11] = layout.fdtAddress; // a1 = the device tree
+    words[ContextWord.X0 + 12] = layout.bootA2; // a2 = fw_dynamic_info for a firmware, else 0
     words[ContextWord.Pc] = image.entry;
     words[ContextWord.Priv] = Privilege.Machine;
+    if (layout.firmware === 'sbi') enterUnderSbi(tables, vcpu, local, words);
     numbers[ContextNumber.Cycles] = now; // the vCPU's clock starts at the system's time
     tables.bumpVersion(vcpu);
     tables.setVcpuNum(vcpu, VCPU_BUDGET_LEFT, layout.budget);
@@ -79,6 +82,27 @@ export function bootPartition(tables: SystemTables, vm: number, image: ElfImage,
     tables.setVcpuNum(vcpu, VCPU_EXT_SINCE, 0);
     tables.setVcpuNum(vcpu, VCPU_EXT_FLOW_SEQ, 0); // a doorbell of the old run is no flow into the new one
   }
+}
+
+/**
+ * The built-in SBI's boot, as a firmware leaves the harts: traps and interrupts S-mode handles
+ * delegated, counters readable, all memory open to S and U (one PMP entry over everything); hart 0
+ * enters the kernel in S-mode, the others wait stopped until the kernel starts them (HSM).
+ */
+function enterUnderSbi(tables: SystemTables, vcpu: number, local: number, words: Int32Array): void {
+  words[ContextWord.X0 + 12] = 0;
+  words[ContextWord.Medeleg] = SBI_MEDELEG;
+  words[ContextWord.Mideleg] = MIP_SSIP | MIP_STIP | MIP_SEIP;
+  words[ContextWord.Mcounteren] = 0b111; // cycle, time, instret
+  words[ContextWord.Mie] = MIP_MSIP; // the firmware listens for other harts' requests
+  words[ContextWord.Pmpaddr0] = -1; // NAPOT over the whole address space
+  words[ContextWord.Pmpcfg0] = 0x1f; // R W X, NAPOT
+  const boot = local === 0;
+  words[ContextWord.Priv] = boot ? Privilege.Supervisor : Privilege.Machine;
+  words[ContextWord.Waiting] = boot ? 0 : 1;
+  tables.setVcpuInt(vcpu, VCPU_SBI_HSM, boot ? HsmState.Started : HsmState.Stopped);
+  tables.setVcpuInt(vcpu, VCPU_SBI_EVENTS, 0);
+  tables.setVcpuInt(vcpu, VCPU_SBI_FENCING, 0);
 }
 
 /** Remote disable: every byte of the partition becomes zero. */

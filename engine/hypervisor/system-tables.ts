@@ -81,6 +81,13 @@ export interface VmLayout {
   hypervisor: boolean;
   /** Guest-physical address of the HTIF tohost word (an ELF that defines `tohost`), or -1. */
   tohost: number;
+  /**
+   * What runs in M-mode: the guest's own code ('none': every vCPU enters `entry` in M-mode), or
+   * Tessera's built-in SBI ('sbi': vCPU 0 enters `entry` in S-mode, the others wait, HSM-stopped).
+   */
+  firmware: 'none' | 'sbi';
+  /** a2 at entry (QEMU's fw_dynamic_info for a firmware given with --bios), else 0. */
+  bootA2: number;
 }
 
 export const enum SystemCommand {
@@ -109,9 +116,16 @@ export const VM_PAUSED_AT = 2; // the VM's own time when it was last paused (its
 export const VM_LAST_RESET = 3; // when the guest last reset itself (test device), or -Infinity
 
 // Per-vCPU int words.
-const VCPU_INTS = 4;
+const VCPU_INTS = 7;
 export const VCPU_OWNER = 0; // core running it, or -1
 export const VCPU_VERSION = 1; // bumped whenever its saved context changes
+// The built-in SBI (sbi-firmware.ts): requests other harts left for this one, its HSM state, where
+// and with what hart_start starts it, and whether it waits for other harts to acknowledge a fence.
+export const VCPU_SBI_EVENTS = 2;
+export const VCPU_SBI_HSM = 3;
+export const VCPU_SBI_START_ADDR = 4;
+export const VCPU_SBI_OPAQUE = 5;
+export const VCPU_SBI_FENCING = 6;
 // Per-vCPU numbers.
 const VCPU_NUMS = 13;
 export const VCPU_BUDGET_LEFT = 0;
@@ -372,6 +386,21 @@ export class SystemTables {
 
   setVcpuInt(vcpu: number, field: number, value: number): void {
     Atomics.store(this.vcpuInts, vcpu * VCPU_INTS + field, value);
+  }
+
+  /** Sets `bits` in a per-vCPU int word (any thread may). */
+  orVcpuInt(vcpu: number, field: number, bits: number): void {
+    Atomics.or(this.vcpuInts, vcpu * VCPU_INTS + field, bits);
+  }
+
+  /** Replaces a per-vCPU int word if it holds `expected`; returns what it held. */
+  compareExchangeVcpuInt(vcpu: number, field: number, expected: number, value: number): number {
+    return Atomics.compareExchange(this.vcpuInts, vcpu * VCPU_INTS + field, expected, value);
+  }
+
+  /** Reads a per-vCPU int word and clears it, as one atomic step. */
+  takeVcpuInt(vcpu: number, field: number): number {
+    return Atomics.exchange(this.vcpuInts, vcpu * VCPU_INTS + field, 0);
   }
 
   /** Claims a vCPU for a core; false when another core runs it. */

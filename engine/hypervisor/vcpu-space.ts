@@ -12,6 +12,7 @@ import { Bus, type BusMapping } from '../memory/bus.js';
 import { CLINT_BASE, CLINT_SIZE, DOORBELL_BASE, DOORBELL_SIZE, HV_SERVICES_BASE, HV_SERVICES_SIZE, PLIC_BASE, PLIC_SIZE, RAM_BASE, TEST_DEVICE_BASE, TEST_DEVICE_SIZE, UART_BASE, UART_SIZE } from '../memory/memory-map.js';
 import { watchesStore } from './htif.js';
 import { ReservationTable } from '../memory/reservation-table.js';
+import { SbiFirmware } from './sbi-firmware.js';
 import { IpcStatus, type IpcOp } from './sync-ipc.js';
 import { VCPU_HV_STATUS, type SystemTables } from './system-tables.js';
 
@@ -103,6 +104,7 @@ export function buildVcpu(tables: SystemTables, vcpu: number, events: VcpuEvents
     timebase: clintState,
     onWatchedStore: watched,
   });
+  if (vm.firmware === 'sbi') hart.firmware = new SbiFirmware(tables, vmIndex, bus, new Uint8Array(tables.buffers.physical, vm.physicalBase, vm.ramBytes));
   return hart;
 }
 

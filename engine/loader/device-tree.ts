@@ -22,6 +22,10 @@ export interface DeviceTreeOptions {
   timebaseHz: number;
   /** Whether the board has a PLIC (default true, as QEMU virt). */
   plic?: boolean;
+  /** The kernel command line (/chosen bootargs), as QEMU's -append puts it. */
+  bootargs?: string;
+  /** Where an initrd was loaded (/chosen linux,initrd-start and -end, end exclusive). */
+  initrd?: { start: number; end: number };
 }
 
 /** The UART input clock QEMU virt advertises (3.6864 MHz). */
@@ -51,8 +55,24 @@ export function buildDeviceTree(opts: DeviceTreeOptions): Uint8Array {
   fdt.strings('model', 'riscv-virtio,qemu');
 
   fdt.beginNode('chosen');
+  if (opts.bootargs !== undefined) fdt.strings('bootargs', opts.bootargs);
+  if (opts.initrd !== undefined) {
+    fdt.cells('linux,initrd-start', ...wide(opts.initrd.start));
+    fdt.cells('linux,initrd-end', ...wide(opts.initrd.end));
+  }
   fdt.strings('stdout-path', `/soc/${uartNode}`);
   fdt.endNode();
+
+  // Linux powers the board off and reboots it through the test device, as on QEMU virt.
+  const testPhandle = opts.harts + 2;
+  for (const [node, value] of [['poweroff', 0x5555], ['reboot', 0x7777]] as const) {
+    fdt.beginNode(node);
+    fdt.strings('compatible', `syscon-${node}`);
+    fdt.cells('regmap', testPhandle);
+    fdt.cells('offset', 0);
+    fdt.cells('value', value);
+    fdt.endNode();
+  }
 
   fdt.beginNode(`memory@${opts.ramBase.toString(16)}`);
   fdt.strings('device_type', 'memory');
@@ -70,7 +90,7 @@ export function buildDeviceTree(opts: DeviceTreeOptions): Uint8Array {
     fdt.strings('status', 'okay');
     fdt.strings('compatible', 'riscv');
     fdt.strings('riscv,isa', opts.isa);
-    fdt.strings('mmu-type', 'riscv,none');
+    fdt.strings('mmu-type', 'riscv,sv32');
     // Firmware such as OpenSBI finds which harts the CLINT serves through these controllers.
     fdt.beginNode('interrupt-controller');
     fdt.cells('#interrupt-cells', 1);
@@ -127,6 +147,7 @@ export function buildDeviceTree(opts: DeviceTreeOptions): Uint8Array {
   fdt.beginNode(`test@${TEST_DEVICE_BASE.toString(16)}`);
   fdt.strings('compatible', 'sifive,test1', 'sifive,test0', 'syscon');
   fdt.cells('reg', ...wide(TEST_DEVICE_BASE), ...wide(TEST_DEVICE_SIZE));
+  fdt.cells('phandle', testPhandle);
   fdt.endNode();
 
   fdt.endNode(); // soc

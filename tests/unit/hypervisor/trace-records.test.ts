@@ -9,7 +9,7 @@ import { IDLE_TRACE_RING_RECORDS, LIFECYCLE_RING_RECORDS, TRACE_RING_RECORDS, Tr
 
 const vm = (name: string, firstVcpu: number): VmLayout => ({
   name, logical: firstVcpu, twin: -1, physicalBase: 0, ramBytes: 4096, vcpus: 1, firstVcpu, priority: 1, budget: 0, period: 0,
-  affinity: [0], placement: [], watchdog: 0, entry: 0, fdtAddress: 0, onFault: { policy: 'halt', limit: 0, resetInterval: 1 }, hypervisor: true, tohost: -1,
+  affinity: [0], placement: [], watchdog: 0, entry: 0, fdtAddress: 0, onFault: { policy: 'halt', limit: 0, resetInterval: 1 }, hypervisor: true, tohost: -1, firmware: 'none', bootA2: 0,
 });
 
 const layout: SystemLayout = {

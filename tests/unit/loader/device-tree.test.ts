@@ -135,7 +135,7 @@ describe('buildDeviceTree', () => {
     expect(cells(root, '#size-cells')).toEqual([2]);
     expect(strings(root, 'compatible')).toEqual(['riscv-virtio']);
     expect(strings(root, 'model')).toEqual(['riscv-virtio,qemu']);
-    expect(root.children.map((c) => c.name)).toEqual(['chosen', 'memory@80000000', 'cpus', 'soc']);
+    expect(root.children.map((c) => c.name)).toEqual(['chosen', 'poweroff', 'reboot', 'memory@80000000', 'cpus', 'soc']);
   });
 
   it('points /chosen stdout-path at the UART', () => {
@@ -160,7 +160,7 @@ describe('buildDeviceTree', () => {
       expect(strings(cpu, 'status')).toEqual(['okay']);
       expect(strings(cpu, 'compatible')).toEqual(['riscv']);
       expect(strings(cpu, 'riscv,isa')).toEqual(['rv32imac_zicsr_zifencei']);
-      expect(strings(cpu, 'mmu-type')).toEqual(['riscv,none']);
+      expect(strings(cpu, 'mmu-type')).toEqual(['riscv,sv32']);
     });
   });
 
@@ -264,6 +264,8 @@ describe.skipIf(!hasDtc)('buildDeviceTree read by dtc (skipped when device-tree-
     const nodeNames = [...dts.matchAll(/^\s*([\w,@-]+) \{$/gm)].map((m) => m[1]);
     expect(nodeNames).toEqual([
       'chosen',
+      'poweroff',
+      'reboot',
       'memory@80000000',
       'cpus',
       'cpu@0',
