@@ -23,8 +23,10 @@ const isExternal = (irq: number) => irq === Interrupt.MachineExternal || irq ===
 /** Records the latency of interrupt `irq`, taken by `vcpu` at the start of a slice at `start`. */
 export function recordLatency(t: SystemTables, vcpu: number, irq: number, start: number, since: PendingSince, trace: TraceRing | undefined): void {
   let pendingAt = start;
-  if (irq === Interrupt.MachineTimer) pendingAt = since.timer;
-  else if (irq === Interrupt.MachineSoftware && since.msip > 0) pendingAt = since.msip - 1;
+  // Under an SBI (built in or the guest's own) the S-mode timer and software interrupts are the
+  // CLINT's, passed on by M-mode: they count from the same deadline or msip write.
+  if (irq === Interrupt.MachineTimer || (irq === Interrupt.SupervisorTimer && since.timer <= start)) pendingAt = since.timer;
+  else if ((irq === Interrupt.MachineSoftware || irq === Interrupt.SupervisorSoftware) && since.msip > 0) pendingAt = since.msip - 1;
   else if (isExternal(irq) && since.external > 0) pendingAt = since.external - 1;
   if (isExternal(irq)) t.setVcpuNum(vcpu, VCPU_EXT_SINCE, 0);
   const latency = Math.max(0, Math.round(start - pendingAt));

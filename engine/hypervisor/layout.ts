@@ -1,7 +1,7 @@
 // Turns a validated scenario into the plain-data system layout the cores run, and each VM's device tree.
 
-import { buildDeviceTree, fdtLoadAddress } from '../loader/device-tree.js';
-import { RAM_BASE } from '../memory/memory-map.js';
+import { buildDeviceTree, fdtLoadAddress, type UioRegion } from '../loader/device-tree.js';
+import { DOORBELL_BASE, DOORBELL_SIZE, HV_SERVICES_BASE, HV_SERVICES_SIZE, RAM_BASE } from '../memory/memory-map.js';
 import type { ElfImage } from '../loader/elf.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { syncGroups } from './sync-groups.js';
@@ -32,7 +32,10 @@ export function planSystem(scenario: Scenario): SystemPlan {
     slots.push({ vm, logical: i, base: vm.updateSlot, twin: i });
   });
   const vms = slots.map(({ vm, logical, base, twin }) => {
-    const tree = buildDeviceTree({ harts: vm.vcpus, ramBase: RAM_BASE, ramBytes: vm.ramBytes, isa: 'rv32imac_zicsr_zifencei', timebaseHz: 10_000_000 });
+    const tree = buildDeviceTree({
+      harts: vm.vcpus, ramBase: RAM_BASE, ramBytes: vm.ramBytes, isa: 'rv32imac_zicsr_zifencei', timebaseHz: 10_000_000,
+      ...(vm.kernel !== undefined ? { ...vm.kernel, uio: uioRegions(scenario, logical) } : {}),
+    });
     boot.push({ image: vm.image, deviceTree: tree });
     const layout = {
       name: vm.name,
@@ -53,7 +56,7 @@ export function planSystem(scenario: Scenario): SystemPlan {
       onFault: { policy: vm.onFault.policy, limit: vm.onFault.limit, resetInterval: Math.ceil(scenario.timing.frequency / vm.onFault.resetsPerSecond) },
       hypervisor: true,
       tohost: tohostOf(vm.image),
-      firmware: 'none' as const,
+      firmware: vm.kernel !== undefined ? 'sbi' as const : 'none' as const,
       bootA2: 0,
       fdtAddress: RAM_BASE + vm.ramBytes - Math.ceil(tree.length / 4096) * 4096,
     };
@@ -92,6 +95,23 @@ export function planSystem(scenario: Scenario): SystemPlan {
       })),
     },
   };
+}
+
+/**
+ * What a kernel VM's user programs map through uio: the hypervisor services (IPC, yield, watchdog),
+ * the doorbell device, and each of its channel windows with its doorbell interrupt.
+ */
+function uioRegions(scenario: Scenario, vm: number): UioRegion[] {
+  const regions: UioRegion[] = [
+    { name: 'hv-services', base: HV_SERVICES_BASE, size: HV_SERVICES_SIZE },
+    { name: 'doorbell', base: DOORBELL_BASE, size: DOORBELL_SIZE },
+  ];
+  for (const channel of scenario.channels) {
+    for (const end of channel.endpoints) {
+      if (end.vmIndex === vm) regions.push({ name: `channel-${channel.name}`, base: end.address, size: channel.size, irq: end.irq });
+    }
+  }
+  return regions;
 }
 
 /** The HTIF tohost word of an ELF that defines one (test suites written for Spike), or -1. */

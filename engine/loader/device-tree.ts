@@ -26,6 +26,20 @@ export interface DeviceTreeOptions {
   bootargs?: string;
   /** Where an initrd was loaded (/chosen linux,initrd-start and -end, end exclusive). */
   initrd?: { start: number; end: number };
+  /**
+   * Regions a kernel's user programs reach through Linux's uio_pdrv_genirq driver
+   * (`uio_pdrv_genirq.of_id=generic-uio`): each a "generic-uio" node, with its PLIC source if any.
+   */
+  uio?: readonly UioRegion[];
+}
+
+export interface UioRegion {
+  /** The node's name (its unit address is added): what /sys/class/uio/uioN/name reads. */
+  name: string;
+  base: number;
+  size: number;
+  /** PLIC source of the region's interrupt (a doorbell). */
+  irq?: number;
 }
 
 /** The UART input clock QEMU virt advertises (3.6864 MHz). */
@@ -131,6 +145,17 @@ export function buildDeviceTree(opts: DeviceTreeOptions): Uint8Array {
   fdt.cells('interrupts', UART_IRQ);
   if (hasPlic) fdt.cells('interrupt-parent', plicPhandle);
   fdt.endNode();
+
+  for (const region of opts.uio ?? []) {
+    fdt.beginNode(`${region.name}@${region.base.toString(16)}`);
+    fdt.strings('compatible', 'generic-uio');
+    fdt.cells('reg', ...wide(region.base), ...wide(region.size));
+    if (region.irq !== undefined && hasPlic) {
+      fdt.cells('interrupts', region.irq);
+      fdt.cells('interrupt-parent', plicPhandle);
+    }
+    fdt.endNode();
+  }
 
   fdt.beginNode(`clint@${CLINT_BASE.toString(16)}`);
   fdt.strings('compatible', 'sifive,clint0', 'riscv,clint0');

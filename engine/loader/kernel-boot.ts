@@ -38,6 +38,8 @@ export interface KernelBoot {
   /** a2 at entry: fw_dynamic_info for a firmware file, else 0. */
   a2: number;
   kernelEntry: number;
+  /** Where the initrd went (end exclusive), if there is one. */
+  initrd?: { start: number; end: number };
 }
 
 /** A mistake in a kernel, initrd or firmware file, or in where they go: one line. */
@@ -97,6 +99,7 @@ export function planKernelBoot(files: KernelBootFiles, harts: number, ramBytes: 
     firmware: files.bios === undefined ? 'sbi' : 'none',
     a2,
     kernelEntry: kernel.entry,
+    ...(initrd !== undefined ? { initrd } : {}),
   };
 }
 

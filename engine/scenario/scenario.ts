@@ -59,11 +59,20 @@ export interface FaultHandling {
   resetsPerSecond: number;
 }
 
+/** A VM that boots a kernel under Tessera's built-in SBI: its command line and where its initrd is. */
+export interface KernelBootConfig {
+  bootargs?: string;
+  initrd?: { start: number; end: number };
+}
+
 export interface VmConfig {
   name: string;
-  /** Absolute path of the guest ELF, resolved against the scenario file's folder. */
+  /** Absolute path of the guest ELF (or of the kernel), resolved against the scenario file's folder. */
   guestPath: string;
+  /** What the VM loads: the guest ELF, or the kernel and its initrd. */
   image: ElfImage;
+  /** Set when the VM boots a kernel (hart 0 in S-mode, the built-in SBI in M-mode). */
+  kernel?: KernelBootConfig;
   /** Size of the VM's RAM, which it sees at guest-physical 0x80000000 (RAM_BASE). */
   ramBytes: number;
   /** Byte offset of the VM's RAM in physical memory: 4 KiB aligned, overlapping no other VM. */

@@ -1,6 +1,7 @@
 // Scenario validation: every problem of a scenario as one line naming its field, or the normalized Scenario.
 
 import { ElfError, parseElf, type ElfImage } from '../loader/elf.js';
+import { KernelBootError, MAX_BOOTARGS_BYTES, planKernelBoot } from '../loader/kernel-boot.js';
 import { completeChannel, readChannels, windowRequests } from './channels.js';
 import { describePath, describeValue, INVALID, known, ObjectReader, plural, present, Problems, valid, type Invalid } from './fields.js';
 import { imageFitProblems } from './image-fit.js';
@@ -17,6 +18,7 @@ import {
   type SchedulerConfig,
   type SchedulerPolicy,
   type Timing,
+  type KernelBootConfig,
   type TimingMode,
   type VmConfig,
 } from './scenario.js';
@@ -29,6 +31,9 @@ export const WINDOW_FIELDS = ['core', 'vm', 'offset', 'duration'] as const;
 export const VM_FIELDS = [
   'name',
   'guest',
+  'kernel',
+  'initrd',
+  'bootargs',
   'ram',
   'physicalBase',
   'vcpus',
@@ -261,6 +266,7 @@ interface VmDraft {
   name: string | Invalid;
   guestPath: string | Invalid;
   image: ElfImage | Invalid;
+  kernel: KernelBootConfig | undefined;
   ramBytes: number | Invalid;
   physicalBase: number | undefined | Invalid;
   vcpus: number | Invalid;
@@ -323,19 +329,33 @@ function readVm(
   const autostart = vm.boolean('autostart') ?? DEFAULTS.autostart;
   const updatable = vm.boolean('updatable') ?? false;
 
-  const guest = vm.string('guest', { min: 1, max: 4096 }, true);
+  const guest = vm.string('guest', { min: 1, max: 4096 });
+  const kernelFile = vm.string('kernel', { min: 1, max: 4096 });
+  const initrdFile = vm.string('initrd', { min: 1, max: 4096 });
+  const bootargs = vm.string('bootargs', { min: 0, max: MAX_BOOTARGS_BYTES - 1 });
   let guestPath: string | Invalid = INVALID;
   let image: ElfImage | Invalid = INVALID;
-  if (typeof guest === 'string') {
+  let kernel: KernelBootConfig | undefined;
+  if (guest === undefined && kernelFile === undefined) vm.problem('guest', 'required but missing (or kernel, to boot a kernel)');
+  else if (guest !== undefined && kernelFile !== undefined) vm.problem('guest', 'cannot be given with kernel (a VM runs a guest or boots a kernel)');
+  if (kernelFile === undefined) {
+    for (const key of ['initrd', 'bootargs']) if (vm.has(key)) vm.problem(key, 'only with kernel');
+  }
+  if (typeof guest === 'string' && kernelFile === undefined) {
     guestPath = source.resolve(source.baseDir, guest);
     image = loadGuest(vm, guest, guestPath, source, images);
     if (image !== INVALID && typeof ramBytes === 'number') checkImageFits(vm, image, ramBytes);
+  } else if (typeof kernelFile === 'string' && guest === undefined && initrdFile !== INVALID && bootargs !== INVALID && typeof ramBytes === 'number' && typeof vcpus === 'number') {
+    guestPath = source.resolve(source.baseDir, kernelFile);
+    const booted = loadKernel(vm, source, { kernel: kernelFile, initrd: initrdFile, bootargs }, vcpus, ramBytes);
+    if (booted !== INVALID) [image, kernel] = booted;
   }
 
   return {
     name,
     guestPath,
     image,
+    kernel,
     ramBytes,
     physicalBase,
     vcpus,
@@ -417,6 +437,33 @@ function loadGuest(
   return typeof loaded === 'string' ? vm.problem('guest', loaded) : loaded;
 }
 
+/** A kernel VM's files, read and laid out as a kernel boot (kernel-boot.ts); each mistake is one line. */
+function loadKernel(
+  vm: ObjectReader,
+  source: ScenarioSource,
+  files: { kernel: string; initrd: string | undefined; bootargs: string | undefined },
+  vcpus: number,
+  ramBytes: number,
+): [ElfImage, KernelBootConfig] | Invalid {
+  const read = (key: 'kernel' | 'initrd', file: string): Uint8Array | Invalid => {
+    try {
+      return source.readFile(source.resolve(source.baseDir, file));
+    } catch (error) {
+      return vm.problem(key, `cannot read ${describePath(file)}: ${firstLine(error)}`);
+    }
+  };
+  const kernel = read('kernel', files.kernel);
+  const initrd = files.initrd === undefined ? undefined : read('initrd', files.initrd);
+  if (kernel === INVALID || initrd === INVALID) return INVALID;
+  try {
+    const boot = planKernelBoot({ kernel, ...(initrd !== undefined ? { initrd } : {}), ...(files.bootargs !== undefined ? { bootargs: files.bootargs } : {}) }, vcpus, ramBytes);
+    return [boot.image, { ...(files.bootargs !== undefined ? { bootargs: files.bootargs } : {}), ...(boot.initrd !== undefined ? { initrd: boot.initrd } : {}) }];
+  } catch (error) {
+    if (!(error instanceof KernelBootError)) throw error;
+    return vm.problem(/initrd/.test(error.message) ? 'initrd' : 'kernel', error.message);
+  }
+}
+
 /** Every byte the image loads, and its entry point, must be inside the VM's RAM. */
 function checkImageFits(vm: ObjectReader, image: ElfImage, ramBytes: number): void {
   for (const problem of imageFitProblems(image, ramBytes)) vm.problem('guest', problem);
@@ -441,6 +488,7 @@ function completeVm(draft: VmDraft, physicalBase: number, placement: number[], c
     name: valid(draft.name),
     guestPath: valid(draft.guestPath),
     image: valid(draft.image),
+    ...(draft.kernel !== undefined ? { kernel: draft.kernel } : {}),
     ramBytes: valid(draft.ramBytes),
     physicalBase,
     vcpus: valid(draft.vcpus),

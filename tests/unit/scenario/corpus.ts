@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { SCENARIO_LIMITS } from '../../../engine/scenario/scenario.js';
 import { CHANNEL_ACCESS } from '../../../engine/scenario/channels.js';
 import { FAULT_POLICIES, SCHEDULER_POLICIES, TIMING_MODES, type ScenarioSource } from '../../../engine/scenario/validate.js';
-import { baseScenario, everyField, SOURCE, timePartitioned, withChannel, type Json } from './fixtures.js';
+import { baseScenario, everyField, kernelScenario, SOURCE, timePartitioned, withChannel, type Json } from './fixtures.js';
 import { schema } from './schema-check.js';
 import { VALIDATOR_CASES } from './validator-cases.js';
 
@@ -80,6 +80,7 @@ export const BASES: { name: string; json: () => Json }[] = [
   { name: 'partitioned', json: partitionedScenario },
   { name: 'time-partitioned', json: timePartitioned },
   { name: 'channel', json: withChannel },
+  { name: 'kernel', json: kernelScenario },
 ];
 
 // ---- what a variant puts in a field --------------------------------------------------------

@@ -17,7 +17,18 @@ export const FILES = new Map<string, Uint8Array>([
   ['/fs/guests/overlap.elf', buildElf({ segments: [{ paddr: 0x8000_0000, data: NOPS, memSize: 0x2000 }, { paddr: 0x8000_1000, data: [1], flags: 6 }] })],
   ['/fs/guests/low-entry.elf', buildElf({ entry: 0x1000, segments: [{ paddr: 0x8000_0000, data: NOPS }] })],
   ['/fs/guests/notes.txt', new TextEncoder().encode('hello\n')],
+  ['/fs/guests/Image', riscvImage()],
+  ['/fs/guests/initrd.img', new Uint8Array(64)],
 ]);
+
+/** The smallest RISC-V Image a kernel VM boots: its header's "RSC\x05" magic, 8 KiB in memory. */
+function riscvImage(): Uint8Array {
+  const bytes = new Uint8Array(4096);
+  const view = new DataView(bytes.buffer);
+  view.setBigUint64(0x10, 8192n, true);
+  view.setUint32(0x38, 0x0543_5352, true);
+  return bytes;
+}
 
 export const SOURCE: ScenarioSource = {
   baseDir: '/fs/scenarios',
@@ -30,6 +41,14 @@ export const SOURCE: ScenarioSource = {
 };
 
 export type Json = Record<string, unknown>;
+
+/** A VM that boots a kernel with an initrd and a command line, beside one that runs a guest. */
+export function kernelScenario(): Json & { scheduler: Json; vms: Json[] } {
+  const json = baseScenario();
+  json.memory = '64M';
+  json.vms[1] = { name: 'beta', kernel: '../guests/Image', initrd: '../guests/initrd.img', bootargs: 'console=ttyS0', ram: '32M' };
+  return json;
+}
 
 /** A valid two-VM fixed-priority scenario on two cores; tests change what they check. */
 export function baseScenario(): Json & { scheduler: Json; vms: Json[] } {

@@ -56,7 +56,7 @@ export const SEMANTIC_MESSAGES: readonly { pattern: RegExp; example: string }[] 
 ];
 
 /** What a guest line says when it is about the field itself, not about the file it names. */
-const GUEST_SHAPE = /^(required but missing|must be a string of .*)$/;
+const GUEST_SHAPE = /^(required but missing.*|must be a string of .*|cannot be given with kernel .*|only with kernel)$/;
 
 const UNKNOWN_FIELD = /: unknown field( \(did you mean "[^"]*"\?\))?$/;
 
@@ -72,7 +72,7 @@ export function problemKind(line: string): ProblemKind {
   if (colon < 0) throw new Error(`${line}: not a problem line ("path: message")`);
   const path = line.slice(0, colon);
   const message = line.slice(colon + 2);
-  if (/\.guest$/.test(path) && !GUEST_SHAPE.test(message)) return 'semantic';
+  if (/\.(guest|kernel|initrd)$/.test(path) && !GUEST_SHAPE.test(message)) return 'semantic';
   return SEMANTIC_MESSAGES.some(({ pattern }) => pattern.test(message)) ? 'semantic' : 'shape';
 }
 

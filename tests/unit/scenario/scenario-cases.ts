@@ -1,7 +1,7 @@
 // The validator's scenario rules as data, topic by topic (validate.test.ts asserts the lines).
 
 import { below, topic, type ValidatorCase } from './case-topic.js';
-import { baseScenario, timePartitioned, withVm } from './fixtures.js';
+import { baseScenario, kernelScenario, timePartitioned, withVm } from './fixtures.js';
 
 const partitioned = () => ({ ...baseScenario(), scheduler: { policy: 'partitioned' } });
 
@@ -145,7 +145,16 @@ const scenarioCases = topic([
   ['autostart is a boolean', [withVm(0, { autostart: 'yes' }), ['vms[0].autostart: must be true or false (got "yes")']]],
   [
     'a VM needs a name, a guest and RAM',
-    [{ ...baseScenario(), vms: [{}] }, ['vms[0].name: required but missing', 'vms[0].ram: required but missing', 'vms[0].guest: required but missing']],
+    [{ ...baseScenario(), vms: [{}] }, ['vms[0].name: required but missing', 'vms[0].ram: required but missing', 'vms[0].guest: required but missing (or kernel, to boot a kernel)']],
+  ],
+  [
+    'a VM runs a guest or boots a kernel, and only a kernel takes an initrd and a command line',
+    [withVm(1, { guest: '../guests/small.elf' }, kernelScenario()), ['vms[1].guest: cannot be given with kernel (a VM runs a guest or boots a kernel)']],
+    [withVm(0, { initrd: '../guests/initrd.img', bootargs: 'quiet' }), ['vms[0].initrd: only with kernel', 'vms[0].bootargs: only with kernel']],
+    [withVm(1, { kernel: '../guests/small.bin' }, kernelScenario()), ['vms[1].kernel: cannot read ../guests/small.bin: no such file']],
+    [withVm(1, { kernel: '../guests/notes.txt' }, kernelScenario()), ['vms[1].kernel: the kernel is neither a RISC-V Image (no "RSC\\x05" at offset 0x38) nor an ELF']],
+    [withVm(1, { ram: '4M' }, kernelScenario()), ['vms[1].kernel: the kernel (0x80400000..0x80401fff) does not fit in RAM 0x80000000..0x803fffff: give more --mem']],
+    [withVm(1, { bootargs: 'x'.repeat(4096) }, kernelScenario()), [`vms[1].bootargs: must be a string of at most 4095 characters (got "${'x'.repeat(39)}…")`]],
   ],
   [
     'every error is collected, not just the first',
