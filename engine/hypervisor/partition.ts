@@ -94,6 +94,7 @@ function enterUnderSbi(tables: SystemTables, vcpu: number, local: number, words:
   words[ContextWord.Medeleg] = SBI_MEDELEG;
   words[ContextWord.Mideleg] = MIP_SSIP | MIP_STIP | MIP_SEIP;
   words[ContextWord.Mcounteren] = 0b111; // cycle, time, instret
+  words[ContextWord.Scounteren] = 0b111; // and for U-mode too, as OpenSBI leaves them (Linux's vDSO reads time)
   words[ContextWord.Mie] = MIP_MSIP; // the firmware listens for other harts' requests
   words[ContextWord.Pmpaddr0] = -1; // NAPOT over the whole address space
   words[ContextWord.Pmpcfg0] = 0x1f; // R W X, NAPOT

@@ -25,27 +25,32 @@
 #define PLIC_THRESHOLD(ctx)  ((volatile uint32_t *)(PLIC_BASE + 0x200000u + 0x1000u * (uint32_t)(ctx)))
 #define PLIC_CLAIM(ctx)      ((volatile uint32_t *)(PLIC_BASE + 0x200004u + 0x1000u * (uint32_t)(ctx)))
 
+/* Where the device is mapped: its physical address unless a program defines DOORBELL_ADDR (see tessera-hv.h). */
+#ifndef DOORBELL_ADDR
+#define DOORBELL_ADDR DOORBELL_BASE
+#endif
+
 /* How many channels this VM has. In a Tessera VM only: elsewhere nothing may answer at this address. */
 static inline uint32_t doorbell_channels(void)
 {
-    return *(volatile uint32_t *)(DOORBELL_BASE + DOORBELL_CHANNELS);
+    return *(volatile uint32_t *)(DOORBELL_ADDR + DOORBELL_CHANNELS);
 }
 
 static inline uint32_t doorbell_read(uint32_t channel, uint32_t reg)
 {
-    return *(volatile uint32_t *)(DOORBELL_BASE + DOORBELL_CH(channel) + reg);
+    return *(volatile uint32_t *)(DOORBELL_ADDR + DOORBELL_CH(channel) + reg);
 }
 
 static inline void doorbell_ring(uint32_t channel)
 {
     __asm__ volatile("fence w, o" ::: "memory"); /* the window's contents before the doorbell */
-    *(volatile uint32_t *)(DOORBELL_BASE + DOORBELL_CH(channel) + DOORBELL_CH_RING) = 1;
+    *(volatile uint32_t *)(DOORBELL_ADDR + DOORBELL_CH(channel) + DOORBELL_CH_RING) = 1;
 }
 
 /* Reports the send time (the sender's rdcycle, low 32 bits) of a message just received; cheap, no exit. */
 static inline void doorbell_sent_at(uint32_t channel, uint32_t sent_at)
 {
-    *(volatile uint32_t *)(DOORBELL_BASE + DOORBELL_CH(channel) + DOORBELL_CH_SENT_AT) = sent_at;
+    *(volatile uint32_t *)(DOORBELL_ADDR + DOORBELL_CH(channel) + DOORBELL_CH_SENT_AT) = sent_at;
 }
 
 /* Routes a PLIC source to context `ctx` with priority 1 and threshold 0. */

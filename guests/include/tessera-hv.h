@@ -24,14 +24,20 @@
 #define HV_OK              0
 #define HV_EINVAL          22      /* STATUS reads -HV_EINVAL for a bad argument */
 
+/* Where the device is mapped: its physical address, unless a program that maps it elsewhere (a
+   Linux process through uio, guests/linux/phone) defines HV_SERVICES_ADDR. */
+#ifndef HV_SERVICES_ADDR
+#define HV_SERVICES_ADDR HV_SERVICES_BASE
+#endif
+
 static inline uint32_t hv_read(uint32_t reg)
 {
-    return *(volatile uint32_t *)(HV_SERVICES_BASE + reg);
+    return *(volatile uint32_t *)(HV_SERVICES_ADDR + reg);
 }
 
 static inline void hv_write(uint32_t reg, uint32_t value)
 {
-    *(volatile uint32_t *)(HV_SERVICES_BASE + reg) = value;
+    *(volatile uint32_t *)(HV_SERVICES_ADDR + reg) = value;
 }
 
 /*
