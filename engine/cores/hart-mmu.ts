@@ -1,6 +1,7 @@
 // A hart's address translation: Sv32 page walks with hardware A/D updates, PMP checks, the TLB, and the
 // slow paths of loads, stores, atomics and fetches when translation or PMP applies. When neither does
-// ("direct"), the hot loop in hart.ts uses physical addresses as before and none of this runs.
+// ("direct"), the hot loop in hart.ts uses physical addresses as before and none of this runs; when
+// either does, the loop in hart-translated.ts hits the TLB inline and comes here on a miss.
 
 import type { AccessSize } from '../memory/mmio-device.js';
 import { PAGE_DECODED, PAGE_RESERVED } from '../memory/page-flags.js';
@@ -20,7 +21,7 @@ const ACCESS_FAULT = [TrapCause.InstructionAccessFault, TrapCause.LoadAccessFaul
 const PMP_ACCESS = [PmpAccess.Execute, PmpAccess.Read, PmpAccess.Write];
 const TWO_32 = 0x1_0000_0000;
 /** Set in decodedVpn beside the 20-bit page number for code decoded under translation. */
-const TRANSLATED = 1 << 20;
+export const TRANSLATED = 1 << 20;
 const SATP_PPN = 0x3f_ffff;
 
 /** A decoded page whose every slot takes the trap a failed fetch left pending. */
@@ -76,7 +77,7 @@ export abstract class HartMmu extends HartAccess {
     if (this.directData) return this.loadSlow(addr, size, signed);
     const vpn = addr >>> PAGE_SHIFT;
     if (this.tlb.loadTag[vpn & TLB_MASK] === vpn && (addr & (size - 1)) === 0) {
-      // A TLB hit: the translated run's fast path (a method call, yet cheaper than inline checks in hart.ts).
+      // A TLB hit (the translated loop inlines this check, so it comes here with misses only).
       const off = this.tlb.loadOff[vpn & TLB_MASK] | (addr & 4095);
       if (size === 4) return this.i32[off >>> 2];
       if (size === 2) return signed ? this.i16[off >>> 1] : this.u16[off >>> 1];

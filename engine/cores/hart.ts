@@ -1,9 +1,11 @@
 // One RV32IMAC hart (Zicsr, Zifencei; M, S and U modes): the batch-step loop that executes decoded
-// instructions. Its state, traps and counters are hart-state.ts; memory and decoding hart-access.ts.
+// instructions in direct mode, and the slice around it and hart-translated.ts's translated loop. Its
+// state, traps and counters are hart-state.ts; memory and decoding hart-access.ts; translation hart-mmu.ts.
 
 import { PAGE_SHIFT } from '../memory/memory-map.js';
 import { CSR_ILLEGAL, readCsr, writeCsr } from './csr.js';
-import { FAULT_PAGE, HartMmu } from './hart-mmu.js';
+import { FAULT_PAGE } from './hart-mmu.js';
+import { EMPTY_PAGE, HartTranslated, NO_PAGE } from './hart-translated.js';
 import { mulhSigned, mulhSignedUnsigned, mulhUnsigned } from './mul-high.js';
 import { Op } from './op.js';
 import { MSTATUS_MPP, MSTATUS_TSR, MSTATUS_TVM, MSTATUS_TW } from './mstatus.js';
@@ -11,14 +13,10 @@ import { INTERRUPT_BIT, MIP_SEIP, Privilege, TrapCause } from './trap-cause.js';
 
 export type { TrapLoop } from './hart-state.js';
 
-/** Placeholder for "no decoded page cached" that keeps the page variable monomorphic. */
-const EMPTY_PAGE = new Int32Array(4096);
 const EMPTY_FLAGS = new Uint8Array(1);
 const MIP_CSR = 0x344;
-/** No page: outside the range of pc >> 12. */
-const NO_PAGE = 0x10_0000;
 
-export class Hart extends HartMmu {
+export class Hart extends HartTranslated {
   /**
    * Executes up to `budget` instructions, taking interrupts first. Returns the number of cycles used.
    * A slice ends early on WFI, on a write that may unmask an interrupt, on a trap loop, or when a
@@ -37,48 +35,65 @@ export class Hart extends HartMmu {
       this.waiting = false;
     }
     this.updateTranslation();
+    this.endSlice = false;
+    this.runPc = this.pc | 0;
+    this.runLeft = budget;
+    this.runTrapped = 0;
+    // Each loop runs until the slice ends or a trap switches the mode to the other loop's.
+    for (;;) {
+      const ended = this.directData && this.directFetch ? this.runDirect(budget) : this.runTranslated(budget);
+      if (ended || this.runLeft <= 0) break;
+    }
+    this.pc = this.runPc;
+    const executed = budget - this.runLeft;
+    this.cycles += executed;
+    const retired = executed - this.runTrapped;
+    this.instret += retired;
+    return executed;
+  }
+
+  /**
+   * The loop for direct mode (no translation, no PMP): loads, stores and fetches use physical addresses.
+   * Returns true when the slice ends, false when a trap turned translation or PMP on (runTranslated goes on).
+   */
+  private runDirect(budget: number): boolean {
     const x = this.x;
     const pages = this.pages;
     const flags = this.flags;
     const u8 = this.u8, i8 = this.i8, u16 = this.u16, i16 = this.i16, i32 = this.i32;
     const ramBase = this.ramBase;
     const ramSize = this.ramSize;
-    let pc = this.pc | 0;
-    let n = budget;
-    let trapped = 0;
-    this.endSlice = false;
+    let pc = this.runPc;
+    let n = this.runLeft;
+    let trapped = this.runTrapped;
+    let done = true;
     // The first shared window (an inter-VM channel) gets a fast path too, on the RAM path's miss side.
     const win = this.windows[0];
     const winBase = win === undefined ? 0 : win.base | 0;
-    // With translation or PMP in force (not "direct"), the RAM and window fast paths are closed: every access
-    // takes the slow path, whose first step is the TLB (inline TLB checks here cost Bare code 10 %).
-    let dataSize = this.directData ? ramSize : 0;
-    let winSize = win === undefined || !this.directData ? 0 : win.size;
+    const dataSize = ramSize;
+    const winSize = win === undefined ? 0 : win.size;
     const winI32 = win === undefined ? EMPTY_PAGE : win.i32;
     const winStorable = win !== undefined && win.writable;
     const winFlags = win === undefined ? EMPTY_FLAGS : this.memory.pageFlags.subarray(win.physOffset >>> PAGE_SHIFT);
-    // The decoded page the pc is in and its virtual page number (pc >> 12; NO_PAGE: none); codePageOff is its RAM offset.
+    // The decoded page the pc is in and its virtual page number (pc >> 12; NO_PAGE: none).
     let page: Int32Array = EMPTY_PAGE;
     let pageVpn = NO_PAGE;
 
     loop: while (n > 0) {
       n--;
       if ((pc >> 12) !== pageVpn) { // a signed shift: compared as int32, where pc >>> 12 cost Bare code 5 %
-        if (this.directFetch) {
-          const off = ((pc - ramBase) | 0) >>> 0;
-          if (off < ramSize) {
-            const index = off >>> PAGE_SHIFT;
-            page = pages[index] ?? this.newPage(off);
-            if (this.decodedVpn[index] !== pc >>> PAGE_SHIFT) page = this.redecode(index, pc >>> PAGE_SHIFT);
-            this.codePageOff = off & ~4095;
-          } else {
-            this.fault(TrapCause.InstructionAccessFault, pc);
-            page = FAULT_PAGE;
-          }
+        const off = ((pc - ramBase) | 0) >>> 0;
+        if (off < ramSize) {
+          const index = off >>> PAGE_SHIFT;
+          page = pages[index] ?? this.newPage(off);
+          if (this.decodedVpn[index] !== pc >>> PAGE_SHIFT) page = this.redecode(index, pc >>> PAGE_SHIFT);
+          this.codePageOff = off & ~4095;
+          pageVpn = pc >> 12;
         } else {
-          page = this.codePage(pc);
+          this.fault(TrapCause.InstructionAccessFault, pc);
+          page = FAULT_PAGE;
+          pageVpn = NO_PAGE;
         }
-        pageVpn = page === FAULT_PAGE ? NO_PAGE : pc >> 12;
       }
       const slot = pc & 4094;
       let w = page[slot];
@@ -349,19 +364,14 @@ export class Hart extends HartMmu {
       // Only traps leave the switch: they change privilege, so what translation means may change too.
       if (this.trapLoop !== undefined) break;
       this.updateTranslation();
-      dataSize = this.directData ? ramSize : 0;
-      winSize = win === undefined || !this.directData ? 0 : win.size;
+      if (!(this.directData && this.directFetch)) { done = false; break; }
       pageVpn = NO_PAGE;
     }
-
-    this.pc = pc;
-    const executed = budget - n;
-    this.cycles += executed;
-    const retired = executed - trapped;
-    this.instret += retired;
-    return executed;
+    this.runPc = pc;
+    this.runLeft = n;
+    this.runTrapped = trapped;
+    return done;
   }
-
 
   /** Executes a CSR instruction; returns true when interrupts may have become deliverable. */
   protected csrInstruction(w: number, csr: number): boolean {
