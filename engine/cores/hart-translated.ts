@@ -277,6 +277,7 @@ export abstract class HartTranslated extends HartMmu {
 
         case Op.Ecall:
           pc = this.trapAt(TrapCause.EcallFromU + this.priv, 0, pc, budget - n - 1, trapped++);
+          if (this.endSlice) break loop; // a firmware call that changed what may run
           break;
         case Op.Ebreak:
           pc = this.trapAt(TrapCause.Breakpoint, pc, pc, budget - n - 1, trapped++);
