@@ -121,6 +121,10 @@ static void boot_hart_setup(unsigned hartid, const void *fdt, const struct fw_dy
     for (unsigned h = 0; h < fw_nharts; h++)
         harts[h].state = SBI_HSM_STOPPED;
     harts[hartid].state = SBI_HSM_STARTED;
+    /* The OS must not allocate what PMP hides from it: reserve the firmware's region in the device tree. */
+    const char *why = fdt_reserve_region((void *)fdt, (uint32_t)_fw_start, (uint32_t)_fw_region_end - (uint32_t)_fw_start);
+    if (why)
+        printf("tessera-sbi: device tree left without the firmware's /memreserve/: %s\n", why);
     next_addr_g = info->next_addr;
     next_mode_g = info->next_mode;
     static const char *const mode_name[4] = { "U", "S", "?", "M" };

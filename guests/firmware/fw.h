@@ -67,6 +67,9 @@ struct sbiret timer_set(unsigned hartid, uint32_t lo, uint32_t hi);
 void timer_handle_irq(void);
 void timer_stop(unsigned hartid);
 
+/* fdt-reserve.c: reserve [base, base + size) in the blob's /memreserve/ map; NULL or a reason. */
+const char *fdt_reserve_region(void *fdt, uint32_t base, uint32_t size);
+
 /* console-in.c */
 int uart_getc(void);   /* a received byte, or -1 if none is waiting */
 
