@@ -33,7 +33,7 @@ static volatile uint32_t boot_done __attribute__((section(".data")));
 static volatile uint32_t next_addr_g __attribute__((section(".data")));
 static volatile uint32_t next_mode_g __attribute__((section(".data")));
 
-extern char __bss_start[], __bss_end[], __stack_top[], __stack_size[];
+extern char __bss_start[], __bss_end[];
 
 void fw_fail(const char *why)
 {
@@ -87,7 +87,7 @@ static int is_boot_hart(unsigned hartid, const struct fw_dynamic_info *info)
 }
 
 /* This hart's M-mode set-up: delegation, counters, PMP, interrupts. */
-static void hart_init(unsigned hartid)
+static void hart_init(void)
 {
     write_csr(medeleg, MEDELEG_BITS);
     write_csr(mideleg, MIDELEG_BITS);
@@ -100,7 +100,6 @@ static void hart_init(unsigned hartid)
     __asm__ volatile("sfence.vma" ::: "memory");
     clear_csr(mstatus, MSTATUS_MIE | MSTATUS_MPRV);
     write_csr(mie, (1u << IRQ_M_SOFT));  /* MTIE comes with set_timer */
-    harts[hartid].stack_top = (uint32_t)__stack_top - hartid * (uint32_t)__stack_size;
 }
 
 static void boot_hart_setup(unsigned hartid, const void *fdt, const struct fw_dynamic_info *info)
@@ -138,7 +137,7 @@ void fw_main(unsigned hartid, const void *fdt, const struct fw_dynamic_info *inf
 {
     if (is_boot_hart(hartid, info)) {
         boot_hart_setup(hartid, fdt, info);
-        hart_init(hartid);
+        hart_init();
         __atomic_store_n(&boot_done, 1, __ATOMIC_RELEASE);
         enter_next(hartid, (uint32_t)fdt, next_addr_g, next_mode_g);
     }
@@ -147,6 +146,6 @@ void fw_main(unsigned hartid, const void *fdt, const struct fw_dynamic_info *inf
     if (hartid >= fw_nharts)
         for (;;)
             __asm__ volatile("wfi");   /* not in the device tree: never started */
-    hart_init(hartid);
+    hart_init();
     hsm_wait_for_start(hartid);
 }

@@ -13,8 +13,6 @@ struct trap_frame {
 #define REG_A0 10
 #define REG_A1 11
 #define REG_A2 12
-#define REG_A3 13
-#define REG_A4 14
 #define REG_A6 16
 #define REG_A7 17
 
@@ -32,13 +30,12 @@ struct hart {
     volatile uint32_t ipi_pending;   /* 1: raise SSIP at the next software interrupt */
     volatile uint32_t fence_req;     /* fence requests made (counter) */
     volatile uint32_t fence_done;    /* fence_req value the hart had seen when it last fenced */
-    uint32_t stack_top;              /* this hart's M-mode stack top (mscratch) */
 };
 
 extern struct hart harts[FW_MAX_HARTS];
 extern unsigned fw_nharts;           /* harts in the device tree, at most FW_MAX_HARTS */
 extern uint32_t fw_ram_end;          /* end of the first memory range (exclusive; 0 = 4 GiB) */
-extern char _fw_start[], _fw_end[], _fw_region_end[];
+extern char _fw_start[], _fw_region_end[];   /* link.ld: the PMP-protected region */
 
 /* boot.c */
 void fw_fail(const char *why) __attribute__((noreturn));
