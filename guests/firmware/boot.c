@@ -92,6 +92,13 @@ static void hart_init(void)
     write_csr(medeleg, MEDELEG_BITS);
     write_csr(mideleg, MIDELEG_BITS);
     write_csr(mcounteren, 7);            /* cycle, time, instret */
+    write_csr(scounteren, 7);            /* and for U-mode, as OpenSBI leaves them (Linux's vDSO reads time) */
+    /* Sstc: S-mode may program its own timer (stimecmp) where the hart has it. QEMU 7.2 advertises
+       sstc and Linux then writes stimecmp; Tessera has no Sstc: its menvcfgh reads 0, ignores this.
+       With STCE on, STIP follows stimecmp alone, so set_timer must use it too (timer.c). */
+    uint32_t envcfgh;
+    __asm__ volatile("csrs 0x31a, %1\n\tcsrr %0, 0x31a" : "=r"(envcfgh) : "r"(1u << 31));
+    fw_sstc = (int)(envcfgh >> 31);
     /* PMP: entry 0 hides the firmware's NAPOT region from S/U; entry 1 grants S/U RWX on everything else. */
     uint32_t size = (uint32_t)_fw_region_end - (uint32_t)_fw_start;
     write_csr(pmpaddr0, ((uint32_t)_fw_start | (size / 2 - 1)) >> 2);

@@ -60,6 +60,8 @@ struct sbiret ipi_send(uint32_t mask, uint32_t base);
 struct sbiret rfence_call(unsigned fid, uint32_t mask, uint32_t base, unsigned hartid);
 
 /* timer.c */
+/* Whether the hart has Sstc (menvcfg.STCE stuck at 1): S's timer is then stimecmp. */
+extern int fw_sstc;
 struct sbiret timer_set(unsigned hartid, uint32_t lo, uint32_t hi);
 void timer_handle_irq(void);
 void timer_stop(unsigned hartid);
