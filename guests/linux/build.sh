@@ -47,25 +47,33 @@ if [[ ! -f $src/.tessera-extracted ]]; then
 	touch "$src/.tessera-extracted"
 fi
 
-# --- init (PID 1), built with the kernel's nolibc against its own UAPI headers --
+# --- init (PID 1) and the phone's rich OS, built with the kernel's nolibc ---------
 "${kmake[@]}" headers_install INSTALL_HDR_PATH="$outdir/headers"
 mkdir -p "$outdir/init"
-"${cross}gcc" -march=rv32ima_zicsr_zifencei -mabi=ilp32 \
-	-static -nostdlib -ffreestanding -fno-stack-protector \
-	-fno-asynchronous-unwind-tables -fno-ident -Os -s -Wall -Werror \
-	-I "$outdir/headers/include" -I "$src/tools/include/nolibc" \
+cflags=(-march=rv32ima_zicsr_zifencei -mabi=ilp32 -static -nostdlib -ffreestanding -fno-stack-protector
+	-fno-asynchronous-unwind-tables -fno-ident -Os -s -Wall -Werror -I "$outdir/headers/include")
+"${cross}gcc" "${cflags[@]}" -I "$src/tools/include/nolibc" \
 	-o "$outdir/init/init.new" "$here/init/init.c"
-# gen_init_cpio stores a file's own mtime, so init gets the fixed stamp. The
-# kernel's make then cannot see a new init by its date: drop the packed
-# initramfs whenever init's bytes or stamp change, so it is packed again.
-if cmp -s "$outdir/init/init.new" "$outdir/init/init" &&
-	[[ $(stat -c %Y "$outdir/init/init") == "$SOURCE_DATE_EPOCH" ]]; then
-	rm "$outdir/init/init.new"
-else
-	mv "$outdir/init/init.new" "$outdir/init/init"
-	touch -d "@$SOURCE_DATE_EPOCH" "$outdir/init/init"
-	rm -f "$src/usr/initramfs_data.cpio"
-fi
+# The phone program shares the bare guests' headers and ring library (guests/include, runtime, src);
+# phone/std gives them nolibc's integer types.
+guests="$(cd "$here/.." && pwd)"
+"${cross}gcc" "${cflags[@]}" -I "$here/phone/std" -I "$src/tools/include/nolibc" \
+	-I "$guests/include" -I "$guests/runtime" -I "$guests/src" -include "$here/init/nolibc-rv32.h" \
+	-o "$outdir/init/phone.new" "$here/phone/phone.c" "$guests/runtime/ring.c"
+# gen_init_cpio stores a file's own mtime, so each program gets the fixed stamp. The
+# kernel's make then cannot see a new one by its date: drop the packed initramfs
+# whenever a program's bytes or stamp change, so it is packed again.
+install_stamped() {
+	if cmp -s "$1.new" "$1" && [[ $(stat -c %Y "$1") == "$SOURCE_DATE_EPOCH" ]]; then
+		rm "$1.new"
+	else
+		mv "$1.new" "$1"
+		touch -d "@$SOURCE_DATE_EPOCH" "$1"
+		rm -f "$src/usr/initramfs_data.cpio"
+	fi
+}
+install_stamped "$outdir/init/init"
+install_stamped "$outdir/init/phone"
 
 # --- initramfs file list (read by the kernel's gen_init_cpio) --------------------
 # Rewritten only when its text changes: a newer list makes the kernel repack.
@@ -79,7 +87,9 @@ dir /dev 0755 0 0
 nod /dev/console 0600 0 0 c 5 1
 dir /proc 0555 0 0
 dir /sys 0555 0 0
+dir /bin 0755 0 0
 file /init $outdir/init/init 0755 0 0
+file /bin/phone $outdir/init/phone 0755 0 0
 EOF
 )"
 

@@ -345,6 +345,37 @@ static void check_timer(void)
 		fail("sleep of 10 ms returned early");
 }
 
+/* The kernel command line's tessera.exec=PATH: a program to run in init's place once the checks
+ * are done (scenarios/phone-linux.json runs /bin/phone so), instead of powering off. */
+static void run_requested_program(void)
+{
+	static char cmdline[1024];
+	static const char key[] = "tessera.exec=";
+	int fd = open("/proc/cmdline", O_RDONLY, 0);
+	int n = fd < 0 ? -1 : read(fd, cmdline, sizeof(cmdline) - 1);
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return;
+	cmdline[n] = 0;
+	for (char *p = cmdline; *p; p++) {
+		if ((p != cmdline && p[-1] != ' ') || !starts_with(p, key))
+			continue;
+		char *path = p + sizeof(key) - 1, *end = path;
+		while (*end && *end != ' ' && *end != '\n')
+			end++;
+		*end = 0;
+		begin_line();
+		put_str("running ");
+		put_str(path);
+		end_line();
+		char *argv[] = { path, 0 }, *envp[] = { 0 };
+		execve(path, argv, envp);
+		fail("exec of the tessera.exec= program");
+		return;
+	}
+}
+
 int main(void)
 {
 	unsigned int harts;
@@ -363,6 +394,7 @@ int main(void)
 		put_str(" checks failed");
 		end_line();
 	}
+	run_requested_program();
 	say("powering off");
 	my_syscall0(__NR_sync);
 	reboot(LINUX_REBOOT_CMD_POWER_OFF);

@@ -1,7 +1,7 @@
 // A corpus of scenario documents for checking the schema against the validator: every case of the
 // validator's tests, the repository's scenario files, and systematic variants of both.
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SCENARIO_LIMITS } from '../../../engine/scenario/scenario.js';
@@ -57,6 +57,13 @@ export const REPO_SCENARIOS: RepoScenario[] = ['scenarios', 'tests/e2e/fixtures'
       source: diskSource(ROOT + folder),
     })),
 );
+
+/**
+ * The Linux Image a kernel scenario names is a build product (guests/linux/build.sh), not part of the
+ * repository: where it is not built, the only problem such a scenario may have is that it is missing.
+ */
+export const LINUX_IMAGE_BUILT = existsSync(`${ROOT}guests/linux/out/Image`);
+export const missingLinuxImage = (line: string): boolean => !LINUX_IMAGE_BUILT && /\.kernel: cannot read \.\.\/guests\/linux\/out\/Image: /.test(line);
 
 /** The repository file that is invalid on purpose (the monitor's tests show its problems). */
 export const INVALID_REPO_SCENARIO = 'tests/e2e/fixtures/invalid.json';

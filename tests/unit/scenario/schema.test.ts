@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateScenario, type ScenarioResult } from '../../../engine/scenario/validate.js';
 import { SCENARIO_DEFAULTS, SCENARIO_LIMITS, type Scenario } from '../../../engine/scenario/scenario.js';
-import { INVALID_REPO_SCENARIO, REPO_SCENARIOS } from './corpus.js';
+import { INVALID_REPO_SCENARIO, missingLinuxImage, REPO_SCENARIOS } from './corpus.js';
 import { SOURCE, withChannel } from './fixtures.js';
 import { compileSchema, describeErrors, schema, schemaErrors } from './schema-check.js';
 
@@ -36,7 +36,7 @@ describe('scenarios/scenario.schema.json', () => {
 
   for (const { file, json, source } of REPO_SCENARIOS) {
     it(`${file}: ${file === INVALID_REPO_SCENARIO ? 'rejected' : 'accepted'} by the schema as by the validator`, () => {
-      const validator = validateScenario(json, source).errors;
+      const validator = validateScenario(json, source).errors.filter((line) => !missingLinuxImage(line));
       expect(validator.length > 0).toBe(file === INVALID_REPO_SCENARIO);
       expect(describeErrors(schemaErrors(json)).length > 0, JSON.stringify(validator)).toBe(file === INVALID_REPO_SCENARIO);
     });
