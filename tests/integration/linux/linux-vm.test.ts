@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { runScenario, scenario } from '../hypervisor/run-scenario.js';
-import { basebandReports, SECOND, until, vmOf } from '../use-cases/use-case.js';
+import { basebandReports, SECOND } from '../use-cases/use-case.js';
 import { HAVE_LINUX, initLines, LINUX_BOOTARGS, LINUX_IMAGE, LINUX_SKIP_REASON } from './linux-image.js';
 
 describe.skipIf(!HAVE_LINUX)(`Linux as a VM${LINUX_SKIP_REASON}`, () => {
@@ -27,28 +27,5 @@ describe.skipIf(!HAVE_LINUX)(`Linux as a VM${LINUX_SKIP_REASON}`, () => {
     expect(window).toMatchObject({ n: 1000, misses: 0 });
     console.log(`linux-vm: baseband worst wake-up ${window.max} ticks while Linux booted`);
     expect(window.max).toBeLessThan(500);
-  });
-
-  it('restarts: the host restarts the powered-off Linux VM, which boots again from a clean partition under a fresh SBI', async () => {
-    let second = '';
-    const run = await runScenario(scenario({
-      name: 'linux-restart', cores: 2, memory: '80M', scheduler: { policy: 'fixed-priority' },
-      vms: [
-        { name: 'linux', kernel: LINUX_IMAGE, bootargs: LINUX_BOOTARGS, ram: '64M', vcpus: 2, affinity: [0, 1] },
-        // Keeps virtual time going while Linux is off (with every core idle, a run skips to its end).
-        { name: 'busy', guest: 'guests/bin/cpu-hog-1.elf', ram: '1M', affinity: [1] },
-      ],
-    }), { durationCycles: 3 * SECOND }, async (system) => {
-      await until(() => vmOf(system, 'linux').state === 'exited');
-      await system.command('linux', 'restart');
-      const mark = system.snapshot().vms[0].restarts;
-      await until(() => vmOf(system, 'linux').state === 'exited' && vmOf(system, 'linux').restarts === mark);
-      second = 'done';
-    });
-    expect(second).toBe('done');
-    const lines = initLines(run.consoles.linux);
-    expect(lines.filter((l) => l === 'tessera-init: 2 harts online')).toHaveLength(2);
-    expect(lines.filter((l) => l === 'tessera-init: all checks passed')).toHaveLength(2);
-    expect(run.snapshot.vms[0]).toMatchObject({ state: 'exited', restarts: 1 });
   });
 });

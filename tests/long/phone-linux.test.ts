@@ -1,11 +1,11 @@
-// scenarios/phone-linux.json: Linux on two vCPUs as the phone's rich OS, its /bin/phone making the
+// scenarios/phone-linux.json (in the long suite): Linux on two vCPUs as the phone's rich OS, its /bin/phone making the
 // PIN calls (synchronous IPC) and feeding the modem ring through uio, beside the real-time baseband
 // and the PIN service. Bounded by virtual time.
 
 import { describe, expect, it } from 'vitest';
-import { runScenario } from '../hypervisor/run-scenario.js';
-import { basebandReports, scenarioFile, SECOND } from '../use-cases/use-case.js';
-import { HAVE_LINUX, initLines, LINUX_SKIP_REASON } from './linux-image.js';
+import { runScenario } from '../integration/hypervisor/run-scenario.js';
+import { basebandReports, scenarioFile, SECOND } from '../integration/use-cases/use-case.js';
+import { HAVE_LINUX, initLines, LINUX_SKIP_REASON } from '../integration/linux/linux-image.js';
 
 /** The last status line of /bin/phone, as numbers. */
 function phoneTotals(text: string) {

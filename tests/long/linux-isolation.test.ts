@@ -1,12 +1,12 @@
-// Spatial isolation with Linux as a neighbour: whatever the kernel maps and writes while it boots,
+// Spatial isolation with Linux as a neighbour (in the long suite): whatever the kernel maps and writes while it boots,
 // runs its init and powers off, the partitions on either side end byte for byte as they do beside
 // a harmless guest.
 
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { guest, runScenario, scenario } from '../hypervisor/run-scenario.js';
-import { SECOND } from '../use-cases/use-case.js';
-import { HAVE_LINUX, initLines, LINUX_BOOTARGS, LINUX_IMAGE, LINUX_SKIP_REASON } from './linux-image.js';
+import { guest, runScenario, scenario } from '../integration/hypervisor/run-scenario.js';
+import { SECOND } from '../integration/use-cases/use-case.js';
+import { HAVE_LINUX, initLines, LINUX_BOOTARGS, LINUX_IMAGE, LINUX_SKIP_REASON } from '../integration/linux/linux-image.js';
 
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 

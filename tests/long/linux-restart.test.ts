@@ -1,0 +1,32 @@
+// A Linux VM restarted by the host boots again from a clean partition under a fresh SBI. In the long
+// suite: three boots of Linux on two vCPUs. Bounded by virtual time.
+
+import { describe, expect, it } from 'vitest';
+import { runScenario, scenario } from '../integration/hypervisor/run-scenario.js';
+import { SECOND, until, vmOf } from '../integration/use-cases/use-case.js';
+import { HAVE_LINUX, initLines, LINUX_BOOTARGS, LINUX_IMAGE, LINUX_SKIP_REASON } from '../integration/linux/linux-image.js';
+
+describe.skipIf(!HAVE_LINUX)(`Linux VM restart${LINUX_SKIP_REASON}`, () => {
+  it('restarts: the host restarts the powered-off Linux VM, which boots again from a clean partition under a fresh SBI', async () => {
+    let second = '';
+    const run = await runScenario(scenario({
+      name: 'linux-restart', cores: 2, memory: '80M', scheduler: { policy: 'fixed-priority' },
+      vms: [
+        { name: 'linux', kernel: LINUX_IMAGE, bootargs: LINUX_BOOTARGS, ram: '64M', vcpus: 2, affinity: [0, 1] },
+        // Keeps virtual time going while Linux is off (with every core idle, a run skips to its end).
+        { name: 'busy', guest: 'guests/bin/cpu-hog-1.elf', ram: '1M', affinity: [1] },
+      ],
+    }), { durationCycles: 3 * SECOND }, async (system) => {
+      await until(() => vmOf(system, 'linux').state === 'exited');
+      await system.command('linux', 'restart');
+      const mark = system.snapshot().vms[0].restarts;
+      await until(() => vmOf(system, 'linux').state === 'exited' && vmOf(system, 'linux').restarts === mark);
+      second = 'done';
+    });
+    expect(second).toBe('done');
+    const lines = initLines(run.consoles.linux);
+    expect(lines.filter((l) => l === 'tessera-init: 2 harts online')).toHaveLength(2);
+    expect(lines.filter((l) => l === 'tessera-init: all checks passed')).toHaveLength(2);
+    expect(run.snapshot.vms[0]).toMatchObject({ state: 'exited', restarts: 1 });
+  });
+});
