@@ -37,7 +37,6 @@ export interface KernelBoot {
   firmware: 'none' | 'sbi';
   /** a2 at entry: fw_dynamic_info for a firmware file, else 0. */
   a2: number;
-  kernelEntry: number;
   /** Where the initrd went (end exclusive), if there is one. */
   initrd?: { start: number; end: number };
 }
@@ -98,7 +97,6 @@ export function planKernelBoot(files: KernelBootFiles, harts: number, ramBytes: 
     fdtAddress,
     firmware: files.bios === undefined ? 'sbi' : 'none',
     a2,
-    kernelEntry: kernel.entry,
     ...(initrd !== undefined ? { initrd } : {}),
   };
 }
