@@ -16,7 +16,7 @@ cross=riscv64-linux-gnu-
 missing=()
 [[ -f $tarball ]] || missing+=(linux-source-6.1)
 command -v "${cross}gcc" >/dev/null || missing+=(gcc-riscv64-linux-gnu)
-for pair in make:make gcc:gcc flex:flex bison:bison bc:bc xz:xz-utils perl:perl; do
+for pair in make:make gcc:gcc flex:flex bison:bison bc:bc xz:xz-utils perl:perl rsync:rsync cpio:cpio; do
 	command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
 done
 if ((${#missing[@]})); then

@@ -16,7 +16,12 @@ test('8 VMs on 8 cores: frame time and per-sample drawing cost, with screenshots
   const server = await startMonitorServer(`${FIXTURES}/eight-vms.json`);
   try {
     await openMonitor(page, server.url);
-    await expect.poll(async () => Object.values(await vmStates(page)).filter((s) => s === 'running').length).toBe(8);
+    // The engine runs from before the page opens: on a slow host a VM may already have ended (exited
+    // means exit code 0), so what must hold is that all 8 started and none failed.
+    const fine = (state: string) => state === 'running' || state === 'exited';
+    await expect.poll(async () => Object.values(await vmStates(page)).filter((state) => state !== 'created').length).toBe(8);
+    expect(Object.entries(await vmStates(page)).filter(([, state]) => !fine(state))).toEqual([]);
+    await expect(page.locator('[data-testid="event-log"] tr[data-kind="started"]')).toHaveCount(8);
     await expect.poll(() => numberAttribute(page.getByTestId('latency-line'), 'data-points')).toBeGreaterThan(5);
     await expect.poll(() => numberAttribute(page.getByTestId('gantt'), 'data-runs')).toBeGreaterThan(0);
     await expect.poll(() => sampleSeq(page), { timeout: 30_000 }).toBeGreaterThanOrEqual(SAMPLES);
