@@ -18,6 +18,7 @@ import {
 } from './system-tables.js';
 import { FaultKind, TraceKind } from './trace-kinds.js';
 import { buildVcpu, type VcpuEvents } from './vcpu-space.js';
+import { IpcBlock } from './sync-ipc.js';
 import { VcpuPicker } from './vcpu-picker.js';
 import { VmState } from './vm-state.js';
 
@@ -158,11 +159,12 @@ export class CoreRunner {
     this.park();
     const hart = this.acquire(vcpu);
     if (hart === undefined) return false;
-    // The host may have stopped the VM between the pick and the claim: it then waits for no
-    // claimed vCPU of the VM before it rebuilds the partition, so let go at once. And another core
-    // may have run the vCPU past this core's time since the pick: running it here would drag this
-    // core's clock past its own events (a real-time VM's deadline), so it waits like any vCPU ahead.
-    if (t.vmState(t.vmOf[vcpu]) !== VmState.Running || hart.cycles > this.clock.time) {
+    // The pick judged the vCPU by its state then; before the claim, the host may have stopped its
+    // VM (it then waits for no claimed vCPU of the VM before it rebuilds the partition, so let go at
+    // once), and another core may have run it further: past this core's time (running it here would
+    // drag this core's clock past its own events, a real-time VM's deadline: it waits like any vCPU
+    // ahead), or into a synchronous IPC wait (run now, it would read its own request as the reply).
+    if (t.vmState(t.vmOf[vcpu]) !== VmState.Running || hart.cycles > this.clock.time || t.ipc.block(vcpu) !== IpcBlock.None) {
       t.release(vcpu);
       return false;
     }
@@ -237,6 +239,7 @@ export class CoreRunner {
     const clock = this.clock;
     // Every per-vCPU word below has one writer: the core that claimed the vCPU.
     if (contractChecks() && t.vcpuInt(v, VCPU_OWNER) !== this.core) contractBroken(`core ${this.core} runs vCPU ${v}, which it has not claimed`);
+    if (contractChecks() && t.ipc.block(v) !== IpcBlock.None) contractBroken(`core ${this.core} runs vCPU ${v}, which waits in synchronous IPC`);
     if (hart.cycles > clock.time) clock.time = hart.cycles; // a vCPU never sees time go backwards
     hart.cycles = clock.time;
     const since = this.since;
