@@ -6,7 +6,7 @@ import { MSTATUS_MPP, MSTATUS_MPP_SHIFT, MSTATUS_TVM, MSTATUS_WRITABLE, SSTATUS_
 
 export const enum Csr {
   Sstatus = 0x100, Sie = 0x104, Stvec = 0x105, Scounteren = 0x106, Senvcfg = 0x10a,
-  Sscratch = 0x140, Sepc = 0x141, Scause = 0x142, Stval = 0x143, Sip = 0x144, Satp = 0x180,
+  Sscratch = 0x140, Sepc = 0x141, Scause = 0x142, Stval = 0x143, Sip = 0x144, Stimecmp = 0x14d, Stimecmph = 0x15d, Satp = 0x180,
   Mstatus = 0x300, Misa = 0x301, Medeleg = 0x302, Mideleg = 0x303, Mie = 0x304, Mtvec = 0x305,
   Mcounteren = 0x306, Menvcfg = 0x30a, Mstatush = 0x310, Menvcfgh = 0x31a, Mcountinhibit = 0x320,
   Mscratch = 0x340, Mepc = 0x341, Mcause = 0x342, Mtval = 0x343, Mip = 0x344, Mtinst = 0x34a, Mtval2 = 0x34b,
@@ -19,6 +19,10 @@ export const enum Csr {
 
 /** misa for RV32 (MXL=1) with A, C, I, M, S and U. */
 export const MISA = (0x4000_0000 | (1 << 0) | (1 << 2) | (1 << 8) | (1 << 12) | (1 << 18) | (1 << 20)) | 0;
+
+/** menvcfgh.STCE (menvcfg bit 63): stimecmp is on, and STIP follows it alone. */
+export const MENVCFGH_STCE = 1 << 31;
+const MCOUNTEREN_TM = 1 << 1;
 
 const MIE_WRITABLE = 0xaaa; // SSIE MSIE STIE MTIE SEIE MEIE
 const MIDELEG_WRITABLE = MIP_SSIP | MIP_STIP | MIP_SEIP;
@@ -34,6 +38,10 @@ function accessible(h: HartState, csr: number, writes: boolean): boolean {
   if (h.priv < ((csr >>> 8) & 3)) return false;
   if (writes && (csr >>> 10) === 3) return false;
   if (csr === Csr.Satp && h.priv === Privilege.Supervisor && (h.mstatus & MSTATUS_TVM) !== 0) return false;
+  // Sstc: below M, stimecmp exists only while M-mode turned it on and lets S read time.
+  if ((csr === Csr.Stimecmp || csr === Csr.Stimecmph) && h.priv < Privilege.Machine) {
+    return (h.menvcfgh & MENVCFGH_STCE) !== 0 && (h.mcounteren & MCOUNTEREN_TM) !== 0;
+  }
   return true;
 }
 
@@ -64,6 +72,8 @@ export function readCsr(h: HartState, csr: number, writes = false): number | und
     case Csr.Scause: return h.scause;
     case Csr.Stval: return h.stval;
     case Csr.Sip: return h.mip() & h.mideleg;
+    case Csr.Stimecmp: return h.stimecmpLo;
+    case Csr.Stimecmph: return h.stimecmpHi;
     case Csr.Satp: return h.satp;
     case Csr.Mstatus: return h.mstatus;
     case Csr.Misa: return MISA;
@@ -72,7 +82,8 @@ export function readCsr(h: HartState, csr: number, writes = false): number | und
     case Csr.Mie: return h.mie;
     case Csr.Mtvec: return h.mtvec;
     case Csr.Mcounteren: return h.mcounteren;
-    case Csr.Menvcfg: case Csr.Menvcfgh: case Csr.Mstatush: return 0;
+    case Csr.Menvcfgh: return h.menvcfgh;
+    case Csr.Menvcfg: case Csr.Mstatush: return 0;
     case Csr.Mcountinhibit: return h.mcountinhibit;
     case Csr.Mscratch: return h.mscratch;
     case Csr.Mepc: return h.mepc;
@@ -125,6 +136,9 @@ export function writeCsr(h: HartState, csr: number, value: number): boolean {
       h.mipSoft = (h.mipSoft & ~mask) | (value & mask);
       return true;
     }
+    // A deadline inside the current slice ends it (true): the core cuts the next one at it.
+    case Csr.Stimecmp: return h.setStimecmp(value, h.stimecmpHi);
+    case Csr.Stimecmph: return h.setStimecmp(h.stimecmpLo, value);
     case Csr.Satp:
       // RV32's one-bit MODE makes every value legal (Bare or Sv32); QEMU keeps ASID and PPN under Bare too.
       h.satp = value;
@@ -136,7 +150,8 @@ export function writeCsr(h: HartState, csr: number, value: number): boolean {
       h.mstatus = next;
       return true;
     }
-    case Csr.Misa: case Csr.Menvcfg: case Csr.Menvcfgh: case Csr.Mstatush: case Csr.Mtinst: case Csr.Mtval2:
+    case Csr.Menvcfgh: h.menvcfgh = value & MENVCFGH_STCE; return true;
+    case Csr.Misa: case Csr.Menvcfg: case Csr.Mstatush: case Csr.Mtinst: case Csr.Mtval2:
     case Csr.Tselect: case Csr.Tdata1: case Csr.Tdata2: case Csr.Tdata3: case Csr.Tinfo:
       return false;
     case Csr.Medeleg: h.medeleg = value & MEDELEG_WRITABLE; return false;
@@ -149,7 +164,12 @@ export function writeCsr(h: HartState, csr: number, value: number): boolean {
     case Csr.Mepc: h.mepc = value & ~1; return false;
     case Csr.Mcause: h.mcause = value; return false;
     case Csr.Mtval: h.mtval = value; return false;
-    case Csr.Mip: h.mipSoft = (h.mipSoft & ~MIP_WRITABLE) | (value & MIP_WRITABLE); return true;
+    case Csr.Mip: {
+      // Under Sstc STIP is stimecmp's alone: read-only here.
+      const writable = (h.menvcfgh & MENVCFGH_STCE) !== 0 ? MIP_WRITABLE & ~MIP_STIP : MIP_WRITABLE;
+      h.mipSoft = (h.mipSoft & ~writable) | (value & writable);
+      return true;
+    }
     case Csr.Mcycle: h.setCycle(hi32(h.liveCycle() + 1) * TWO_32 + (value >>> 0)); return false;
     case Csr.Mcycleh: h.setCycle((value >>> 0) * TWO_32 + (lo32(h.liveCycle() + 1) >>> 0)); return false;
     case Csr.Minstret: h.setInstret(hi32(h.liveInstret() + 1) * TWO_32 + (value >>> 0)); return false;

@@ -42,9 +42,13 @@ export const enum ContextWord {
   /** pmpcfg0..3 at Pmpcfg0 + i, pmpaddr0..15 at Pmpaddr0 + i. */
   Pmpcfg0 = 64,
   Pmpaddr0 = 68,
+  /** Sstc: menvcfgh (STCE) and stimecmp's two halves. */
+  Menvcfgh = 84,
+  StimecmpLo = 85,
+  StimecmpHi = 86,
 }
 
-export const CONTEXT_WORDS = 84;
+export const CONTEXT_WORDS = 87;
 
 /** Float64 slots of a saved context. */
 export const enum ContextNumber {

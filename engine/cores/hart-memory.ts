@@ -28,6 +28,10 @@ export interface HartMemory {
 export interface Timebase {
   /** mtime (64 bits) as a hart whose virtual time is `cycles` reads it. */
   mtimeAt(cycles: number): bigint;
+  /** The first cycle at which mtime >= `value` (unsigned 64 bits), or Infinity. */
+  dueCycle(value: bigint): number;
+  /** Changes whenever dueCycle's answers may have (mtime written, the clock frozen). */
+  changeCount(): number;
 }
 
 export interface MemoryWindow {

@@ -5,7 +5,7 @@ import { ContextNumber as N, ContextWord as W } from './hart-context.js';
 import type { HartMemory } from './hart-memory.js';
 import { MSTATUS_MIE, MSTATUS_MPIE, MSTATUS_MPP, MSTATUS_MPP_SHIFT, MSTATUS_MPRV, MSTATUS_SIE, MSTATUS_SPIE, MSTATUS_SPP } from './mstatus.js';
 import { PmpRules } from './pmp.js';
-import { MIP_MSIP, MIP_MTIP, Privilege, TrapCause } from './trap-cause.js';
+import { MIP_MSIP, MIP_MTIP, MIP_STIP, Privilege, TrapCause } from './trap-cause.js';
 
 /** Consecutive traps with no instruction retired in between that count as a trap loop. */
 const TRAP_LOOP_LIMIT = 8;
@@ -68,6 +68,13 @@ export abstract class HartState {
   sscratch = 0;
   mcounteren = 0;
   scounteren = 0;
+  /** Sstc: menvcfgh holds STCE (bit 31, so negative when on); stimecmp in two halves. */
+  menvcfgh = 0;
+  stimecmpLo = -1;
+  stimecmpHi = -1;
+  /** stimecmp as a cycle, valid while the timebase's change count is stimerVersion. */
+  private stimerAt = Infinity;
+  private stimerVersion = -1;
   mcountinhibit = 0;
   satp = 0;
   readonly pmpcfg = new Int32Array(4);
@@ -113,6 +120,8 @@ export abstract class HartState {
   // Progress of the current slice, for CSR reads of the counters in the middle of it.
   protected sliceCycles = 0;
   protected sliceRetired = 0;
+  /** The cycle at which the current slice ends (run() sets it). */
+  protected sliceEnd = Infinity;
   /** Set by a slow path when the slice must end after the current instruction. */
   protected endSlice = false;
   protected pendingCause = -1;
@@ -143,7 +152,8 @@ export abstract class HartState {
     this.mstatus = this.mie = this.mipSoft = this.medeleg = this.mideleg = 0;
     this.mtvec = this.stvec = this.mepc = this.sepc = this.mcause = this.scause = 0;
     this.mtval = this.stval = this.mscratch = this.sscratch = this.mcounteren = this.scounteren = 0;
-    this.mcountinhibit = this.satp = 0;
+    this.mcountinhibit = this.satp = this.menvcfgh = 0;
+    this.setStimecmp(-1, -1);
     this.pmpcfg.fill(0);
     this.pmpaddr.fill(0);
     this.waiting = false;
@@ -156,7 +166,34 @@ export abstract class HartState {
   }
 
   mip(): number {
-    return this.mipSoft | this.mipLines;
+    const bits = this.mipSoft | this.mipLines;
+    if (this.menvcfgh >= 0) return bits;
+    // Sstc: STIP is up exactly while time >= stimecmp.
+    return this.liveTime() >= this.stimerCycle() ? bits | MIP_STIP : bits & ~MIP_STIP;
+  }
+
+  /** Sstc on: the cycle at which STIP rises (time reaches stimecmp); Infinity when Sstc is off or that never comes. */
+  stimerCycle(): number {
+    if (this.menvcfgh >= 0) return Infinity;
+    const timebase = this.memory.timebase;
+    const version = timebase.changeCount();
+    if (version !== this.stimerVersion) {
+      this.stimerAt = timebase.dueCycle((BigInt(this.stimecmpHi >>> 0) << 32n) | BigInt(this.stimecmpLo >>> 0));
+      this.stimerVersion = version;
+    }
+    return this.stimerAt;
+  }
+
+  /**
+   * Writes stimecmp; true when its deadline now falls inside the current slice (which must then end
+   * for the core to cut the next one at it). Linux writes it three times a tick (low half all ones,
+   * high, low): ending the slice on each write cost its boot 15 %.
+   */
+  setStimecmp(low: number, high: number): boolean {
+    this.stimecmpLo = low | 0;
+    this.stimecmpHi = high | 0;
+    this.stimerVersion = -1;
+    return this.stimerCycle() < this.sliceEnd;
   }
 
   /** Saves the architectural state into shared memory so another core can continue this hart. */
@@ -178,6 +215,7 @@ export abstract class HartState {
     }
     words.set(this.pmpcfg, W.Pmpcfg0);
     words.set(this.pmpaddr, W.Pmpaddr0);
+    words[W.Menvcfgh] = this.menvcfgh; words[W.StimecmpLo] = this.stimecmpLo; words[W.StimecmpHi] = this.stimecmpHi;
     numbers[N.Cycles] = this.cycles;
     numbers[N.Instret] = this.instret;
     numbers[N.CycleAdjust] = this.cycleAdjust;
@@ -211,6 +249,8 @@ export abstract class HartState {
     };
     this.pmpcfg.set(words.subarray(W.Pmpcfg0, W.Pmpcfg0 + 4));
     this.pmpaddr.set(words.subarray(W.Pmpaddr0, W.Pmpaddr0 + 16));
+    this.menvcfgh = words[W.Menvcfgh];
+    this.setStimecmp(words[W.StimecmpLo], words[W.StimecmpHi]);
     this.pmpChanged(); // also drops the TLB: it may hold another core's stale view of this vCPU's mappings
     this.cycles = numbers[N.Cycles];
     this.instret = numbers[N.Instret];

@@ -38,6 +38,7 @@ export class Hart extends HartTranslated {
     this.endSlice = false;
     this.runPc = this.pc | 0;
     this.runLeft = budget;
+    this.sliceEnd = this.cycles + budget;
     this.runTrapped = 0;
     // Each loop runs until the slice ends or a trap switches the mode to the other loop's.
     for (;;) {

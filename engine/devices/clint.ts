@@ -139,15 +139,23 @@ export class ClintState {
     // so the next call computes again.
     const version = Atomics.load(this.header, 1);
     if (this.cachedAt[i] === version) return this.cachedCycle[i];
-    const cmp = Atomics.load(this.timecmpWords, i);
-    const base = BigInt.asUintN(64, Atomics.load(this.offsetWord, 0));
-    let cycle: number;
-    if (base >= cmp) cycle = this.frozen[0]; // due from the first tick on
-    else if (cmp - base >= MAX_TICKS) cycle = Infinity;
-    else cycle = Number(cmp - base) * CYCLES_PER_TICK + this.frozen[0];
+    const cycle = this.dueCycle(Atomics.load(this.timecmpWords, i));
     this.cachedAt[i] = version;
     this.cachedCycle[i] = cycle;
     return cycle;
+  }
+
+  /** The first cycle count at which mtime >= `value` (a timer compare: mtimecmp, or a hart's stimecmp). */
+  dueCycle(value: bigint): number {
+    const base = BigInt.asUintN(64, Atomics.load(this.offsetWord, 0));
+    if (base >= value) return this.frozen[0]; // due from the first tick on
+    if (value - base >= MAX_TICKS) return Infinity;
+    return Number(value - base) * CYCLES_PER_TICK + this.frozen[0];
+  }
+
+  /** Bumped by every change of the timebase or a compare register: a cached dueCycle may be stale. */
+  changeCount(): number {
+    return Atomics.load(this.header, 1);
   }
 
   /** Cycles during which the clock has stood still (a paused VM's timers do not run). */

@@ -55,7 +55,7 @@ export class CoreRunner {
   private lastVcpu = -1;
   private runStart = 0;
   // Made once, not once a slice (a slice is a few microseconds).
-  private readonly since: PendingSince = { timer: 0, msip: 0, external: 0 };
+  private readonly since: PendingSince = { timer: 0, stimer: Infinity, msip: 0, external: 0 };
   private readonly residentOf = (vcpu: number): Hart | undefined => this.resident(vcpu);
   /** One vCPU on a core that shares nothing: its slices may last LONE_SLICE (when the thread is its own). */
   private readonly lone: boolean;
@@ -244,12 +244,15 @@ export class CoreRunner {
     hart.cycles = clock.time;
     const since = this.since;
     since.timer = timerCycle(t, v);
+    since.stimer = hart.stimerCycle();
     since.msip = t.vcpuNum(v, VCPU_MSIP_SINCE);
     since.external = t.vcpuNum(v, VCPU_EXT_SINCE);
     hart.mipLines = vcpuLines(t, v, since.timer, clock.time);
     const start = clock.time;
-    // The vCPU's own timer ends the slice when it comes due, so the interrupt is taken on time.
+    // The vCPU's own timers (its CLINT's, and stimecmp under Sstc) end the slice when they come due,
+    // so the interrupt is taken on time.
     if (since.timer > start && since.timer < until) until = since.timer;
+    if (since.stimer > start && since.stimer < until) until = since.stimer;
     const trace = this.traceRing();
     t.ipc.resumed(v, start, trace);
     // A vCPU in WFI woken by an external line without a trap (its handler masked) takes a doorbell too.

@@ -12,6 +12,8 @@ import { TraceKind } from './trace-kinds.js';
 export interface PendingSince {
   /** The vCPU's timer deadline (cycles). */
   timer: number;
+  /** Its stimecmp deadline under Sstc (cycles), else Infinity. */
+  stimer: number;
   /** When its software interrupt became pending, + 1 (0: unknown). */
   msip: number;
   /** When an external interrupt (a doorbell) became pending, + 1 (0: unknown). */
@@ -23,9 +25,11 @@ const isExternal = (irq: number) => irq === Interrupt.MachineExternal || irq ===
 /** Records the latency of interrupt `irq`, taken by `vcpu` at the start of a slice at `start`. */
 export function recordLatency(t: SystemTables, vcpu: number, irq: number, start: number, since: PendingSince, trace: TraceRing | undefined): void {
   let pendingAt = start;
-  // Under an SBI (built in or the guest's own) the S-mode timer and software interrupts are the
-  // CLINT's, passed on by M-mode: they count from the same deadline or msip write.
-  if (irq === Interrupt.MachineTimer || (irq === Interrupt.SupervisorTimer && since.timer <= start)) pendingAt = since.timer;
+  // Under Sstc the S-mode timer counts from stimecmp. Otherwise, under an SBI (built in or the
+  // guest's own), the S-mode timer and software interrupts are the CLINT's, passed on by M-mode:
+  // they count from the same deadline or msip write.
+  if (irq === Interrupt.SupervisorTimer && since.stimer <= start) pendingAt = since.stimer;
+  else if (irq === Interrupt.MachineTimer || (irq === Interrupt.SupervisorTimer && since.timer <= start)) pendingAt = since.timer;
   else if ((irq === Interrupt.MachineSoftware || irq === Interrupt.SupervisorSoftware) && since.msip > 0) pendingAt = since.msip - 1;
   else if (isExternal(irq) && since.external > 0) pendingAt = since.external - 1;
   if (isExternal(irq)) t.setVcpuNum(vcpu, VCPU_EXT_SINCE, 0);

@@ -1,6 +1,7 @@
 // The interrupt lines a vCPU's devices drive: its CLINT's software interrupt and timer, and the M
 // and S contexts of its PLIC (context 2*hart and 2*hart + 1, as on QEMU virt).
 
+import { ContextWord } from '../cores/hart-context.js';
 import { MIP_MEIP, MIP_MSIP, MIP_MTIP, MIP_SEIP } from '../cores/trap-cause.js';
 import type { SystemTables } from './system-tables.js';
 
@@ -8,6 +9,12 @@ import type { SystemTables } from './system-tables.js';
 export function timerCycle(t: SystemTables, vcpu: number): number {
   const vm = t.vmOf[vcpu];
   return t.clints[vm].timerCycle(vcpu - t.layout.vms[vm].firstVcpu);
+}
+
+/** For a vCPU no core holds, with Sstc on: the cycle its saved stimecmp comes due, or Infinity. */
+export function savedStimerCycle(t: SystemTables, vcpu: number): number {
+  const value = (BigInt(t.contextWord(vcpu, ContextWord.StimecmpHi) >>> 0) << 32n) | BigInt(t.contextWord(vcpu, ContextWord.StimecmpLo) >>> 0);
+  return t.clints[t.vmOf[vcpu]].dueCycle(value);
 }
 
 /** The mip bits the vCPU's devices drive at virtual time `now`, given its timerCycle. */

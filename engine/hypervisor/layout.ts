@@ -1,6 +1,6 @@
 // Turns a validated scenario into the plain-data system layout the cores run, and each VM's device tree.
 
-import { buildDeviceTree, fdtLoadAddress, type UioRegion } from '../loader/device-tree.js';
+import { buildDeviceTree, fdtLoadAddress, ISA_STRING, type UioRegion } from '../loader/device-tree.js';
 import { DOORBELL_BASE, DOORBELL_SIZE, HV_SERVICES_BASE, HV_SERVICES_SIZE, RAM_BASE } from '../memory/memory-map.js';
 import type { ElfImage } from '../loader/elf.js';
 import type { Scenario } from '../scenario/scenario.js';
@@ -33,7 +33,7 @@ export function planSystem(scenario: Scenario): SystemPlan {
   });
   const vms = slots.map(({ vm, logical, base, twin }) => {
     const tree = buildDeviceTree({
-      harts: vm.vcpus, ramBase: RAM_BASE, ramBytes: vm.ramBytes, isa: 'rv32imac_zicsr_zifencei', timebaseHz: 10_000_000,
+      harts: vm.vcpus, ramBase: RAM_BASE, ramBytes: vm.ramBytes, isa: ISA_STRING, timebaseHz: 10_000_000,
       ...(vm.kernel !== undefined ? { ...vm.kernel, uio: uioRegions(scenario, logical) } : {}),
     });
     boot.push({ image: vm.image, deviceTree: tree });
@@ -143,7 +143,7 @@ export const DEFAULT_QUANTUM = 10_000;
 export function planBareMachine(image: ElfImage, options: BareMachineOptions): SystemPlan {
   const { harts, ramBytes } = options;
   const cores = Array.from({ length: harts }, (_, c) => c);
-  const tree = options.boot?.deviceTree ?? buildDeviceTree({ harts, ramBase: RAM_BASE, ramBytes, isa: 'rv32imac_zicsr_zifencei', timebaseHz: 10_000_000 });
+  const tree = options.boot?.deviceTree ?? buildDeviceTree({ harts, ramBase: RAM_BASE, ramBytes, isa: ISA_STRING, timebaseHz: 10_000_000 });
   const vm = {
     name: 'machine',
     logical: 0,

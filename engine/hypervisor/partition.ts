@@ -1,5 +1,6 @@
 // Puts a VM's partition and vCPUs into their boot state, or zeroes the partition (wipe).
 
+import { MENVCFGH_STCE } from '../cores/csr.js';
 import { CONTEXT_NUMBERS, CONTEXT_WORDS, ContextNumber, ContextWord } from '../cores/hart-context.js';
 import { MIP_MSIP, MIP_SEIP, MIP_SSIP, MIP_STIP, Privilege } from '../cores/trap-cause.js';
 import { loadElf, type ElfImage } from '../loader/elf.js';
@@ -66,6 +67,7 @@ export function bootPartition(tables: SystemTables, vm: number, image: ElfImage,
     const numbers = tables.contextNumbersOf(vcpu);
     words.fill(0, 0, CONTEXT_WORDS);
     numbers.fill(0, 0, CONTEXT_NUMBERS);
+    words[ContextWord.StimecmpLo] = words[ContextWord.StimecmpHi] = -1; // as Hart.reset: no S timer armed
     words[ContextWord.X0 + 10] = local; // a0 = mhartid
     words[ContextWord.X0 + 11] = layout.fdtAddress; // a1 = the device tree
     words[ContextWord.X0 + 12] = layout.bootA2; // a2 = fw_dynamic_info for a firmware, else 0
@@ -98,6 +100,7 @@ function enterUnderSbi(tables: SystemTables, vcpu: number, local: number, words:
   words[ContextWord.Mie] = MIP_MSIP; // the firmware listens for other harts' requests
   words[ContextWord.Pmpaddr0] = -1; // NAPOT over the whole address space
   words[ContextWord.Pmpcfg0] = 0x1f; // R W X, NAPOT
+  words[ContextWord.Menvcfgh] = MENVCFGH_STCE; // Sstc on: S-mode programs its own timer (stimecmp)
   const boot = local === 0;
   words[ContextWord.Priv] = boot ? Privilege.Supervisor : Privilege.Machine;
   words[ContextWord.Waiting] = boot ? 0 : 1;

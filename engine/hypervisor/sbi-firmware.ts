@@ -8,6 +8,7 @@
 // harts (IPI, fences, hart_start) are bits in their shared words plus their CLINT msip, served when
 // they next take their machine software interrupt.
 
+import { MENVCFGH_STCE } from '../cores/csr.js';
 import type { HartState, MachineFirmware } from '../cores/hart-state.js';
 import { MIP_MSIP, MIP_MTIP, MIP_SSIP, MIP_STIP, Privilege } from '../cores/trap-cause.js';
 import type { Bus } from '../memory/bus.js';
@@ -136,6 +137,11 @@ export class SbiFirmware implements MachineFirmware {
   }
 
   private setTimer(hart: HartState, low: number, high: number): void {
+    if ((hart.menvcfgh & MENVCFGH_STCE) !== 0) {
+      // Sstc on: STIP follows stimecmp alone, so the call programs it (as OpenSBI does on such harts).
+      if (hart.setStimecmp(low, high)) hart.requestSliceEnd(); // due within this slice: the core cuts the next at it
+      return;
+    }
     // High word first, out of reach, so no intermediate value fires the timer.
     this.bus.store(MTIMECMP(hart.hartId) + 4, 4, -1);
     this.bus.store(MTIMECMP(hart.hartId), 4, low);

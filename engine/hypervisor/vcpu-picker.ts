@@ -3,8 +3,8 @@
 
 import type { Hart } from '../cores/hart.js';
 import { ContextNumber, ContextWord } from '../cores/hart-context.js';
-import { MIP_MTIP } from '../cores/trap-cause.js';
-import { timerCycle, vcpuLines } from './interrupt-lines.js';
+import { MIP_MTIP, MIP_STIP } from '../cores/trap-cause.js';
+import { savedStimerCycle, timerCycle, vcpuLines } from './interrupt-lines.js';
 import { pickFixedPriority, pickTimePartitioned, replenish, type Candidate, type Choice, type Window } from './scheduler.js';
 import { IpcBlock, IpcStatus } from './sync-ipc.js';
 import { VCPU_BUDGET_LEFT, VCPU_LAST_RUN, VCPU_OWNER, VCPU_PERIOD_START, type SystemTables } from './system-tables.js';
@@ -74,18 +74,23 @@ export class VcpuPicker {
     const mie = hart !== undefined ? hart.mie : t.contextWord(c.vcpu, ContextWord.Mie);
     const soft = hart !== undefined ? hart.mipSoft : t.contextWord(c.vcpu, ContextWord.MipSoft);
     const timer = timerCycle(t, c.vcpu);
-    const interrupted = ((vcpuLines(t, c.vcpu, timer, time) | soft) & mie) !== 0;
+    // Under Sstc, STIP is up exactly while time >= stimecmp.
+    const sstc = (hart !== undefined ? hart.menvcfgh : t.contextWord(c.vcpu, ContextWord.Menvcfgh)) < 0;
+    const stimer = !sstc ? Infinity : hart !== undefined ? hart.stimerCycle() : savedStimerCycle(t, c.vcpu);
+    const pendingSoft = sstc ? (soft & ~MIP_STIP) | (time >= stimer ? MIP_STIP : 0) : soft;
+    const interrupted = ((vcpuLines(t, c.vcpu, timer, time) | pendingSoft) & mie) !== 0;
+    const timerWake = Math.min((mie & MIP_MTIP) !== 0 ? timer : Infinity, (mie & MIP_STIP) !== 0 ? stimer : Infinity);
     if (t.ipc.block(c.vcpu) !== IpcBlock.None) {
       // Blocked in synchronous IPC: an enabled interrupt or a vanished peer ends the wait, as an interrupt ends WFI.
       const ended = interrupted ? t.ipc.cancel(c.vcpu, IpcStatus.Interrupted) : t.ipc.cancelIfPeerGone(c.vcpu);
       if (!ended && t.ipc.block(c.vcpu) !== IpcBlock.None) {
         c.eligible = false;
-        c.wakeAt = (mie & MIP_MTIP) !== 0 ? timer : Infinity;
+        c.wakeAt = timerWake;
         return;
       }
     }
     c.eligible = !waiting || interrupted;
-    c.wakeAt = waiting && (mie & MIP_MTIP) !== 0 ? timer : Infinity;
+    c.wakeAt = waiting ? timerWake : Infinity;
     // A vCPU that last ran on a core ahead of this one may not run here before its own clock:
     // running it now would drag this core's clock past events due earlier (another VM's deadline).
     const clock = hart !== undefined ? hart.cycles : t.contextNumber(c.vcpu, ContextNumber.Cycles);

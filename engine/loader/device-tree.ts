@@ -12,11 +12,14 @@ import {
   UART_SIZE,
 } from '../memory/memory-map.js';
 
+/** What Tessera's harts implement, as riscv,isa names it (Sstc: S-mode's own timer compare, stimecmp). */
+export const ISA_STRING = 'rv32imac_zicsr_zifencei_sstc';
+
 export interface DeviceTreeOptions {
   harts: number;
   ramBase: number;
   ramBytes: number;
-  /** The riscv,isa string, e.g. "rv32imac_zicsr_zifencei". */
+  /** The riscv,isa string, e.g. ISA_STRING. */
   isa: string;
   /** mtime ticks per second (10 MHz on QEMU virt). */
   timebaseHz: number;

@@ -3,7 +3,7 @@
 // (at most 128 MiB past the kernel), the device tree at the top with /chosen naming both, and for a
 // firmware given as a file, QEMU's fw_dynamic_info (a2) saying where the kernel is and in which mode.
 
-import { buildDeviceTree, fdtLoadAddress } from './device-tree.js';
+import { buildDeviceTree, fdtLoadAddress, ISA_STRING } from './device-tree.js';
 import { ElfError, parseElf, type ElfImage, type ElfSegment } from './elf.js';
 import { RAM_BASE } from '../memory/memory-map.js';
 
@@ -72,7 +72,7 @@ export function planKernelBoot(files: KernelBootFiles, harts: number, ramBytes: 
     throw new KernelBootError(`the kernel command line is ${argsBytes} bytes; the device tree takes at most ${MAX_BOOTARGS_BYTES - 1}`);
   }
   const deviceTree = buildDeviceTree({
-    harts, ramBase: RAM_BASE, ramBytes, isa: 'rv32imac_zicsr_zifencei', timebaseHz: 10_000_000,
+    harts, ramBase: RAM_BASE, ramBytes, isa: ISA_STRING, timebaseHz: 10_000_000,
     ...(files.bootargs !== undefined ? { bootargs: files.bootargs } : {}),
     ...(initrd !== undefined ? { initrd } : {}),
   });

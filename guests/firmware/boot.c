@@ -94,7 +94,7 @@ static void hart_init(void)
     write_csr(mcounteren, 7);            /* cycle, time, instret */
     write_csr(scounteren, 7);            /* and for U-mode, as OpenSBI leaves them (Linux's vDSO reads time) */
     /* Sstc: S-mode may program its own timer (stimecmp) where the hart has it. QEMU 7.2 advertises
-       sstc and Linux then writes stimecmp; Tessera has no Sstc: its menvcfgh reads 0, ignores this.
+       sstc, as does Tessera's device tree, and Linux then writes stimecmp (a hart without it reads 0).
        With STCE on, STIP follows stimecmp alone, so set_timer must use it too (timer.c). */
     uint32_t envcfgh;
     __asm__ volatile("csrs 0x31a, %1\n\tcsrr %0, 0x31a" : "=r"(envcfgh) : "r"(1u << 31));

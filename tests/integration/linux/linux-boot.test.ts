@@ -32,6 +32,8 @@ describe.skipIf(!HAVE_LINUX)(`Linux on the bare machine${LINUX_SKIP_REASON}`, ()
     const { exit, console } = await boot(1);
     expect(console).toContain('Linux version 6.1');
     expect(console).toContain('Kernel command line: ' + LINUX_BOOTARGS);
+    // The device tree names Sstc and the SBI turned it on: the kernel's timer is stimecmp.
+    expect(console).toContain('Timer interrupt in S-mode is available via sstc extension');
     const lines = initLines(console);
     expect(lines[0]).toBe('tessera-init: start');
     expect(lines).toContain('tessera-init: 1 hart online');
@@ -43,6 +45,7 @@ describe.skipIf(!HAVE_LINUX)(`Linux on the bare machine${LINUX_SKIP_REASON}`, ()
     const { exit, console } = await boot(2, new Uint8Array(readFileSync(new URL('../../../guests/bin/tessera-sbi.elf', import.meta.url))));
     expect(console).toContain('tessera-sbi: v1, 2 harts, next 0x80400000 S-mode');
     expect(console).toContain('smp: Brought up 1 node, 2 CPUs');
+    expect(console).toContain('Timer interrupt in S-mode is available via sstc extension'); // the firmware found STCE too
     const lines = initLines(console);
     expect(lines).toContain('tessera-init: 2 harts online');
     expect(lines.filter((l) => /^tessera-init: worker \d crc=0x[0-9a-f]{8} ok/.test(l))).toHaveLength(2);

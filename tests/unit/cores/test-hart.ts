@@ -70,8 +70,20 @@ export const u32 = (v: number): number => v >>> 0;
 /** mtime at 10 MHz of the hart's cycles, plus an offset a test may set. */
 export class TestTimebase {
   offset = 0n;
+  private changes = 0;
   mtimeAt(cycles: number): bigint {
     return BigInt(Math.floor(cycles / 10)) + this.offset;
+  }
+  dueCycle(value: bigint): number {
+    return value <= this.offset ? 0 : value - this.offset >= 2n ** 49n ? Infinity : Number(value - this.offset) * 10;
+  }
+  changeCount(): number {
+    return this.changes;
+  }
+  /** Moves mtime by `ticks` (as a write of mtime would). */
+  shift(ticks: bigint): void {
+    this.offset += ticks;
+    this.changes++;
   }
 }
 

@@ -19,7 +19,7 @@ function twoHarts(secondWritable = false) {
   const make = (ramPhysOffset: number, writable: boolean) => new Hart(0, {
     physical, ramPhysOffset, ramBase: RAM, ramSize: RAM_BYTES, pageFlags, reservations, bus: new Bus([]),
     windows: [{ base: WINDOW, size: 0x1000, physOffset: WINDOW_PHYS, writable }],
-    timebase: { mtimeAt: () => 0n },
+    timebase: { mtimeAt: () => 0n, dueCycle: () => Infinity, changeCount: () => 0 },
     onWatchedStore: () => false,
   });
   return { writer: make(0, true), reader: make(0x4000, secondWritable), physical, ram: (phys: number) => new Uint8Array(physical, phys, RAM_BYTES) };
