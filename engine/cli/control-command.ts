@@ -13,9 +13,10 @@ export const CONTROL_USAGE = `usage: tessera update VM NEW.elf [--control SOCKET
        tessera vm start|pause|resume|stop|restart|destroy VM [--control SOCKET]
 
 Commands for a scenario that 'tessera run SCENARIO.json' is running (it prints its
-control socket). update boots NEW.elf as the VM's new version in its update slot,
-switches the VM's channels to it once it reports ready and stops the old version,
-or rolls back; wipe zeroes the VM's partition and halts it. Without --control, the
+control socket). update boots NEW.elf as the VM's new version in its update slot
+(for a kernel VM: a new kernel, a RISC-V Image or an ELF, with the VM's initrd and
+command line), switches the VM's channels to it once it reports ready and stops the
+old version, or rolls back; wipe zeroes the VM's partition and halts it. Without --control, the
 one running tessera is found in ${controlFolder()}.
 
 exit codes: 0 done; 1 the update was rolled back; 2 usage error; 3 refused

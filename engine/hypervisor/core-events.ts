@@ -53,6 +53,7 @@ export function coreEvents(c: EventCore): VcpuEvents {
     },
     ring(channel, endpoint, irq) {
       t.ringDoorbell(channel * 2 + endpoint);
+      t.ipc.noteActive(channel, endpoint, t.vmOf[c.current()], c.liveTime());
       const peerVm = t.ipc.owner(channel, 1 - endpoint);
       const plic = t.plics[peerVm];
       // A doorbell is an edge: pulse the line. A storm only re-pends a pending source (counted, harmless).

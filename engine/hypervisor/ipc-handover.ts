@@ -34,7 +34,7 @@ export abstract class IpcHandover extends IpcTables {
     }
   }
 
-  /** False between a handover and the moment the new owner first waits to receive. */
+  /** False between a handover and the moment the new owner first uses the endpoint. */
   serving(channel: number, endpoint: number): boolean {
     return this.flows[(channel * 2 + endpoint) * FLOW_NUMS + HANDOVER_AT] === 0;
   }
@@ -100,7 +100,25 @@ export abstract class IpcHandover extends IpcTables {
     this.setInt(vcpu, BLOCK, IpcBlock.Retired);
   }
 
-  /** The owner of the endpoint sending on `out` is ready to receive: ends the downtime of a handover. */
+  /**
+   * VM `vm` used endpoint `endpoint` of `channel` otherwise than by synchronous IPC (it rang the
+   * peer's doorbell): if it is the new owner after a handover, its downtime ends.
+   */
+  noteActive(channel: number, endpoint: number, vm: number, now: number): void {
+    const out = channel * 2 + endpoint;
+    if (this.flows[out * FLOW_NUMS + HANDOVER_AT] === 0) return; // the common case: no handover under way
+    this.lock(channel);
+    try {
+      if (this.owner(channel, endpoint) === vm) this.noteServing(out, now);
+    } finally {
+      this.unlock(channel);
+    }
+  }
+
+  /**
+   * The owner of the endpoint sending on `out` uses it (waits to receive, sends, calls or rings):
+   * ends the downtime of a handover.
+   */
   protected noteServing(out: number, now: number): void {
     const f = out * FLOW_NUMS;
     const since = this.flows[f + HANDOVER_AT];

@@ -63,7 +63,7 @@ export const DELIVERED_SEQ = 4;
 export const FLOW_NUMS = 5;
 export const FLOW_MESSAGES = 0;
 export const FLOW_BYTES = 1;
-export const HANDOVER_AT = 2; // + 1 while the new owner has not yet waited to receive; 0 otherwise
+export const HANDOVER_AT = 2; // + 1 while the new owner has not yet used the endpoint; 0 otherwise
 export const DOWNTIME = 3;
 export const FLOW_SEQ = 4;
 

@@ -56,6 +56,7 @@ export class SyncIpc extends IpcHandover {
     const peerVm = this.owner(channel, 1 - endpoint);
     const out = channel * 2 + endpoint;
     const back = channel * 2 + 1 - endpoint;
+    this.noteServing(out, now); // a new version's first use of the endpoint ends its downtime
     if (op === IpcOp.Recv) {
       const to = Atomics.load(this.ints, channel * CHANNEL_INTS + HANDOVER_TO + endpoint) - 1;
       // The old version back for its next request: a pending handover happens now instead.

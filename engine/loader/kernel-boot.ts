@@ -101,6 +101,22 @@ export function planKernelBoot(files: KernelBootFiles, harts: number, ramBytes: 
   };
 }
 
+/**
+ * A kernel VM's next version (firmware over the air): `kernel` laid out as planKernelBoot lays it out,
+ * with the VM's initrd (taken from the image it booted) where it was, so the device tree the VM was
+ * given stays true. Throws a KernelBootError with one line when the new kernel cannot be booted so.
+ */
+export function nextKernelImage(previous: ElfImage, kernel: Uint8Array, config: { bootargs?: string; initrd?: { start: number; end: number } }, harts: number, ramBytes: number): ElfImage {
+  const range = config.initrd;
+  const initrd = range === undefined ? undefined : previous.segments.find((s) => s.paddr === range.start)?.data;
+  if (range !== undefined && initrd === undefined) throw new KernelBootError(`the VM's initrd is not in the image it booted (at ${hex(range.start)})`);
+  const plan = planKernelBoot({ kernel, ...(initrd !== undefined ? { initrd } : {}), ...(config.bootargs !== undefined ? { bootargs: config.bootargs } : {}) }, harts, ramBytes);
+  if (range !== undefined && plan.initrd?.start !== range.start) {
+    throw new KernelBootError(`the new kernel's entry ${hex(plan.image.entry)} would move the initrd from ${hex(range.start)}; its device tree says it is there`);
+  }
+  return plan.image;
+}
+
 /** An ELF as it says, or a RISC-V Image (kernel) / raw binary (firmware) at `base`. */
 function loadable(what: 'kernel' | 'firmware', bytes: Uint8Array, base: number): ElfImage {
   if (bytes.length >= 4 && bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46) {

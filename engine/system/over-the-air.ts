@@ -3,6 +3,8 @@
 // If the new version faults, exits or is not ready in time, it is stopped and the old one stays.
 
 import { parseElf, ElfError, type ElfImage } from '../loader/elf.js';
+import { KernelBootError, nextKernelImage } from '../loader/kernel-boot.js';
+import type { KernelBootConfig } from '../scenario/scenario.js';
 import { imageFitProblems } from '../scenario/image-fit.js';
 import type { SystemTables } from '../hypervisor/system-tables.js';
 import { VM_READY, VM_IMAGE_VERSION } from '../hypervisor/system-tables.js';
@@ -19,12 +21,13 @@ export interface UpdateReport {
   bootCycles: number;
   /**
    * The longest time, over the VM's channel endpoints, during which no version was ready to
-   * receive: from the switch until the new version first waited for a message (cycles).
+   * use it: from the switch until the new version first used it (waited for a message, sent or
+   * called on it, or rang its doorbell) (cycles).
    */
   downtimeCycles: number;
   downtimeMicroseconds: number;
   /**
-   * Channels the new version had not yet waited on when the update returned (the ready timeout
+   * Channels the new version had not yet used when the update returned (the ready timeout
    * passed, or virtual time stood still): their downtime is still running, so it is a lower bound.
    */
   unservedChannels: string[];
@@ -57,6 +60,19 @@ export interface UpdateHost {
 export interface UpdateOptions {
   /** Virtual cycles the new version has to report ready (and then to take its channels over). */
   readyTimeout: number;
+}
+
+/**
+ * An update of a kernel VM: a RISC-V Image (or an ELF kernel) booted as the VM's kernel was, with its
+ * initrd and command line; throws UpdateError with one line.
+ */
+export function kernelUpdateImage(bytes: Uint8Array, source: string, previous: ElfImage, config: KernelBootConfig, harts: number, ramBytes: number): ElfImage {
+  try {
+    return nextKernelImage(previous, bytes, config, harts, ramBytes);
+  } catch (error) {
+    if (error instanceof KernelBootError) throw new UpdateError(`update image ${source}: ${error.message}`);
+    throw error;
+  }
 }
 
 /** Parses and checks an update image for a VM of `ramBytes`; throws UpdateError with one line. */
@@ -107,7 +123,7 @@ export async function runUpdate(host: UpdateHost, from: number, to: number, imag
 
   const switchedAt = t.now();
   await host.stopSlot(from);
-  // The downtime ends when the new version first waits on each endpoint (often before the switch);
+  // The downtime ends when the new version first uses each endpoint (often before the switch);
   // one it does not serve within the timeout counts as down until then.
   const serveStall = stallWatch(t);
   while (host.running() && !serveStall() && ends.some(({ channel, endpoint }) => !t.ipc.serving(channel, endpoint)) && t.now() < switchedAt + options.readyTimeout) await host.tick();
@@ -158,7 +174,7 @@ function stallWatch(t: SystemTables): () => boolean {
 export function describeDowntime(report: UpdateReport): string {
   const figure = `${report.downtimeCycles} cycles (${report.downtimeMicroseconds.toFixed(2)} us)`;
   if (report.unservedChannels.length === 0) return `downtime ${figure}`;
-  return `downtime ${figure} so far: the new version has not yet waited on channel ${report.unservedChannels.join(', ')}`;
+  return `downtime ${figure} so far: the new version has not yet used channel ${report.unservedChannels.join(', ')}`;
 }
 
 /** 'a' for a VM's own partition, 'b' for its update slot. */

@@ -14,18 +14,23 @@ import { notePaused, resumeClock } from '../hypervisor/vm-clock.js';
 import { illegalTransition, TARGET_STATE, VM_STATE_NAMES, VmState, type LifecycleCommand } from '../hypervisor/vm-state.js';
 import type { TraceRecord } from '../metrics/trace-ring.js';
 import { describeName } from '../scenario/fields.js';
+import type { KernelBootConfig } from '../scenario/scenario.js';
 import type { EventLog, SystemEvent } from './event-log.js';
-import { runUpdate, updateImage, type UpdateHost, type UpdateOptions, type UpdateReport } from './over-the-air.js';
+import { kernelUpdateImage, runUpdate, updateImage, type UpdateHost, type UpdateOptions, type UpdateReport } from './over-the-air.js';
 
 export class LifecycleError extends Error {
   override readonly name = 'LifecycleError';
 }
 
-/** A VM as the system's user names it, and whether it boots at power-on. */
+/** A VM as the system's user names it, whether it boots at power-on, and whether it boots a kernel. */
 export interface VmSource {
   name: string;
   autostart: boolean;
+  kernel?: KernelBootConfig;
 }
+
+/** Virtual seconds a new version of a kernel VM has to boot and report ready (a guest ELF has one). */
+const KERNEL_READY_SECONDS = 20;
 
 /** What the control plane needs from the host that runs it. */
 export interface ControlHost {
@@ -158,10 +163,16 @@ export class VmControl {
     const state = t.vmState(from);
     if (state !== VmState.Running) throw new LifecycleError(`cannot update '${name}': it is ${VM_STATE_NAMES[state]}, not running`);
     if (this.updating.has(logical)) throw new LifecycleError(`cannot update '${name}': an update is already in progress`);
-    const image = updateImage(await readImage(), source, t.layout.vms[from].ramBytes);
+    const slot = t.layout.vms[from];
+    const kernel = this.sources[logical].kernel;
+    const bytes = await readImage();
+    const image = kernel !== undefined
+      ? kernelUpdateImage(bytes, source, this.bootImages[from].image, kernel, slot.vcpus, slot.ramBytes)
+      : updateImage(bytes, source, slot.ramBytes);
+    const readyTimeout = options.readyTimeout ?? (kernel !== undefined ? KERNEL_READY_SECONDS : 1) * t.layout.frequency;
     this.updating.add(logical);
     try {
-      const report = await runUpdate(this.updateHost(), from, to, image, source, { readyTimeout: options.readyTimeout ?? t.layout.frequency });
+      const report = await runUpdate(this.updateHost(), from, to, image, source, { readyTimeout });
       t.setVmInt(to, VM_ON_TRIAL, 0);
       this.active[logical] = to;
       return report;

@@ -99,7 +99,7 @@ describe('an update to a version that never serves its channel', () => {
   it('reports the downtime so far as a lower bound and names the channel still waiting', async () => {
     let report;
     const run = await runScenario(service(1), {}, async (system) => {
-      // rt-timer reports ready and then only keeps its deadlines: it never waits on `rpc`. The timeout
+      // rt-timer reports ready and then only keeps its deadlines: it never uses `rpc`. The timeout
       // also bounds the wait for a quiet moment of the old version, which the host looks for once a
       // poll: it must span many polls however fast the cores run (0.2 s of virtual time).
       report = await system.update('server', guest('rt-timer'), { readyTimeout: 20_000_000 });
@@ -108,7 +108,7 @@ describe('an update to a version that never serves its channel', () => {
     expect(report).toMatchObject({ vm: 'server', slot: 'b', unservedChannels: ['rpc'] });
     expect(report!.downtimeCycles).toBeGreaterThanOrEqual(20_000_000);
     const switched = run.events.find((e) => e.vm === 'server' && e.kind === 'update-switched');
-    expect(switched?.detail).toMatch(/^now serving from slot b; downtime \d+ cycles \([\d.]+ us\) so far: the new version has not yet waited on channel rpc$/);
+    expect(switched?.detail).toMatch(/^now serving from slot b; downtime \d+ cycles \([\d.]+ us\) so far: the new version has not yet used channel rpc$/);
   });
 });
 

@@ -2,7 +2,7 @@
 // -M virt does), and the one-line errors for files that cannot boot.
 
 import { describe, expect, it } from 'vitest';
-import { KernelBootError, planKernelBoot } from '../../../engine/loader/kernel-boot.js';
+import { KernelBootError, nextKernelImage, planKernelBoot } from '../../../engine/loader/kernel-boot.js';
 import { buildElf } from './elf-builder.js';
 
 const MiB = 1024 * 1024;
@@ -72,5 +72,26 @@ describe('planKernelBoot', () => {
     expect(refused(() => planKernelBoot({ kernel: image(), bootargs: 'x'.repeat(5000) }, 1, 64 * MiB))).toMatch(/command line is 5000 bytes/);
     expect(refused(() => planKernelBoot({ kernel: image(), bios: new Uint8Array(0) }, 1, 64 * MiB))).toBe('the firmware file is empty');
     expect(refused(() => planKernelBoot({ kernel: new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 9]) }, 1, 64 * MiB))).toMatch(/^the kernel is an ELF that cannot be loaded: /);
+  });
+});
+
+describe('nextKernelImage (a kernel VM updated over the air)', () => {
+  const config = (boot: ReturnType<typeof planKernelBoot>) => ({ bootargs: 'console=ttyS0', ...(boot.initrd !== undefined ? { initrd: boot.initrd } : {}) });
+
+  it('lays out the new kernel as the first was, and keeps the initrd the VM booted where its device tree says', () => {
+    const first = planKernelBoot({ kernel: image(4096, 8192), initrd: new Uint8Array(1000).fill(7), bootargs: 'console=ttyS0' }, 2, 64 * MiB);
+    const next = nextKernelImage(first.image, image(8192, 65536), config(first), 2, 64 * MiB);
+    expect(next.entry).toBe(RAM + 4 * MiB);
+    const [kernel, initrd] = next.segments;
+    expect([kernel.paddr, kernel.memSize]).toEqual([RAM + 4 * MiB, 65536]);
+    expect([initrd.paddr, initrd.data]).toEqual([first.initrd!.start, first.image.segments[1].data]);
+  });
+
+  it('refuses with one line a file that is no kernel, and an ELF kernel whose entry would move the initrd', () => {
+    const first = planKernelBoot({ kernel: image(), initrd: new Uint8Array(16) }, 1, 64 * MiB);
+    expect(() => nextKernelImage(first.image, new TextEncoder().encode('not a kernel'), config(first), 1, 64 * MiB)).toThrow(/^the kernel is neither a RISC-V Image .* nor an ELF$/);
+    const moved = buildElf({ entry: RAM + 8 * MiB, segments: [{ paddr: RAM + 8 * MiB, data: Array<number>(64).fill(0x13) }] });
+    expect(() => nextKernelImage(first.image, moved, config(first), 1, 64 * MiB)).toThrow(KernelBootError);
+    expect(() => nextKernelImage(first.image, moved, config(first), 1, 64 * MiB)).toThrow(/would move the initrd from 0x82400000/);
   });
 });
