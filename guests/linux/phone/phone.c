@@ -21,24 +21,21 @@ static volatile uint8_t *tessera_hv, *tessera_doorbell;
 #include "tessera-ipc.h"
 #include "tessera-ring.h"
 
+static uint32_t cycles_now(void)
+{
+    uint32_t t;
+    __asm__ volatile("rdtime %0" : "=r"(t));
+    return t * 10u;     /* mtime ticks every 10 cycles: the sender's cycle count, as rdcycle would give it */
+}
+
+/* A modem command carries its send time (the PIN checks and the modem stream are rich.c's: phone-client.h). */
+#define PHONE_STAMP() cycles_now()
+#include "phone-client.h"
+
 #define CALL_EVERY    10u  /* ms */
 #define SEND_EVERY    1u
 #define STATUS_EVERY  100u
-#define SEND_BURST    8u
-#define LOUD_ERRORS   5u
 #define MAX_UIO       16
-
-static const uint32_t user_pin = 582917u;
-
-static struct {
-    uint32_t seq, answered, yes, no, wrong, lost, dup, interrupted, wrong_in_row;
-    int32_t last_error;
-} pin;
-
-static struct ring modem;
-static int modem_up;
-static uint32_t modem_seq, modem_full, pending_len;
-static uint32_t msg[MODEM_MAX / 4];
 
 /* ---- Linux: time, affinity, uio ------------------------------------------------------------ */
 
@@ -103,112 +100,6 @@ static volatile uint8_t *map_uio(const char *name, uint32_t bytes)
         return at == MAP_FAILED ? 0 : (volatile uint8_t *)at;
     }
     return 0;
-}
-
-/* ---- the rich OS's work, as rich.c does it ------------------------------------------------ */
-
-static void kick(struct ring *r)
-{
-    (void)r;
-    doorbell_ring(RICH_CH_MODEM);
-}
-
-static uint32_t cycles_now(void)
-{
-    uint32_t t;
-    __asm__ volatile("rdtime %0" : "=r"(t));
-    return t * 10u;     /* mtime ticks every 10 cycles: the sender's cycle count, as rdcycle would give it */
-}
-
-static uint32_t build(uint32_t seq)
-{
-    uint32_t len = MODEM_MIN + 4u * (mix32(seq) % ((MODEM_MAX - MODEM_MIN) / 4u + 1u));
-    msg[0] = seq;
-    msg[1] = len;
-    msg[3] = 1u + seq % MODEM_CMDS;
-    msg[4] = cycles_now();
-    for (uint32_t i = 5; i < len / 4; i++)
-        msg[i] = mix32(seq ^ (i * 0x27d4eb2du));
-    msg[2] = modem_check(msg, len / 4);
-    return len;
-}
-
-static void send_burst(void)
-{
-    if (!modem_up)
-        return;
-    for (uint32_t n = 0; n < SEND_BURST; n++) {
-        if (pending_len == 0)
-            pending_len = build(modem_seq);
-        int rc = ring_stage(&modem, msg, pending_len);
-        if (rc == RING_FULL) {
-            modem_full++;
-            break;
-        }
-        if (rc != RING_OK) {
-            printf("rich: modem ring %s (%s); no more commands\n", ring_strerror(rc), ring_why_name(modem.why));
-            modem_up = 0;
-            return;
-        }
-        pending_len = 0;
-        modem_seq++;
-    }
-    if (ring_publish(&modem) < 0) {
-        printf("rich: modem ring corrupt (%s); no more commands\n", ring_why_name(modem.why));
-        modem_up = 0;
-    }
-}
-
-static void complain(const char *what, uint32_t seq, const struct ipc_msg *r)
-{
-    if (pin.wrong + pin.dup <= LOUD_ERRORS)
-        printf("rich: PIN call %u: %s (reply len %u: %u %u %u)\n", (unsigned)seq, what, (unsigned)r->len,
-               (unsigned)r->mr[0], (unsigned)r->mr[1], (unsigned)r->mr[2]);
-}
-
-static void call_pin(void)
-{
-    uint32_t seq = pin.seq++;
-    int right = pin.wrong_in_row >= PIN_TRIES - 1 || (mix32(seq) & 7) != 0;
-    uint32_t guess = right ? user_pin : (user_pin + 1 + mix32(~seq) % PIN_MAX) % (PIN_MAX + 1);
-    pin.wrong_in_row = right ? pin.wrong_in_row : pin.wrong_in_row + 1;
-    struct ipc_msg m = { .len = 3, .mr = { PIN_OP_VERIFY, guess, seq } }, r = { 0 };
-    int32_t status = ipc_call(RICH_CH_PIN, &m, &r);
-    if (status == -HV_EINTR) {
-        pin.interrupted++;
-        return;
-    }
-    if (status != 0) {
-        pin.lost++;
-        if (status != pin.last_error)
-            printf("rich: PIN call %u failed with %d; counting calls without an answer as lost\n", (unsigned)seq, (int)status);
-        pin.last_error = status;
-        return;
-    }
-    pin.last_error = 0;
-    pin.answered++;
-    if (r.len != 3 || r.mr[2] != seq) {
-        if (r.len == 3 && seq - r.mr[2] - 1u < 0x80000000u) {
-            pin.dup++;
-            complain("answer to an earlier call", seq, &r);
-        } else {
-            pin.wrong++;
-            complain("malformed answer", seq, &r);
-        }
-        return;
-    }
-    int tries_ok = right ? r.mr[1] == PIN_TRIES : r.mr[1] >= 1 && r.mr[1] < PIN_TRIES;
-    if (r.mr[0] != (right ? PIN_YES : PIN_NO) || !tries_ok) {
-        pin.wrong++;
-        complain(right ? "the right PIN was not accepted" : "a wrong PIN was not rejected", seq, &r);
-        return;
-    }
-    if (right) {
-        pin.yes++;
-        pin.wrong_in_row = 0;
-    } else {
-        pin.no++;
-    }
 }
 
 static uint32_t next_after(uint32_t due, uint32_t every, uint32_t now)
