@@ -1,7 +1,7 @@
 /* tessera-init: PID 1 of the Tessera rv32 Linux guest.
  *
  * Checks that the kernel and the emulated SoC work together, then powers the
- * machine off: mounts /proc and /dev, lists the harts from /proc/cpuinfo, runs
+ * machine off (or reboots it, with tessera.end=reboot on the command line): mounts /proc and /dev, lists the harts from /proc/cpuinfo, runs
  * one CPU-bound CRC32 worker per hart (each pinned to its hart, results sent
  * back through pipes), checks that a 10 ms sleep lasts at least 10 ms, and
  * prints a verdict. Every line starts with "tessera-init:" and carries no
@@ -345,35 +345,46 @@ static void check_timer(void)
 		fail("sleep of 10 ms returned early");
 }
 
-/* The kernel command line's tessera.exec=PATH: a program to run in init's place once the checks
- * are done (scenarios/phone-linux.json runs /bin/phone so), instead of powering off. */
-static void run_requested_program(void)
+/* The value of KEY (e.g. "tessera.exec=") on the kernel command line, up to the next space; NULL when absent. */
+static char *cmdline_value(const char *key)
 {
 	static char cmdline[1024];
-	static const char key[] = "tessera.exec=";
 	int fd = open("/proc/cmdline", O_RDONLY, 0);
 	int n = fd < 0 ? -1 : read(fd, cmdline, sizeof(cmdline) - 1);
 	if (fd >= 0)
 		close(fd);
 	if (n <= 0)
-		return;
+		return 0;
 	cmdline[n] = 0;
+	unsigned int key_len = 0;
+	while (key[key_len])
+		key_len++;
 	for (char *p = cmdline; *p; p++) {
 		if ((p != cmdline && p[-1] != ' ') || !starts_with(p, key))
 			continue;
-		char *path = p + sizeof(key) - 1, *end = path;
+		char *value = p + key_len, *end = value;
 		while (*end && *end != ' ' && *end != '\n')
 			end++;
 		*end = 0;
-		begin_line();
-		put_str("running ");
-		put_str(path);
-		end_line();
-		char *argv[] = { path, 0 }, *envp[] = { 0 };
-		execve(path, argv, envp);
-		fail("exec of the tessera.exec= program");
-		return;
+		return value;
 	}
+	return 0;
+}
+
+/* tessera.exec=PATH: a program to run in init's place once the checks are done
+ * (scenarios/phone-linux.json runs /bin/phone so), instead of powering off. */
+static void run_requested_program(void)
+{
+	char *path = cmdline_value("tessera.exec=");
+	if (path == 0)
+		return;
+	begin_line();
+	put_str("running ");
+	put_str(path);
+	end_line();
+	char *argv[] = { path, 0 }, *envp[] = { 0 };
+	execve(path, argv, envp);
+	fail("exec of the tessera.exec= program");
 }
 
 int main(void)
@@ -395,10 +406,13 @@ int main(void)
 		end_line();
 	}
 	run_requested_program();
-	say("powering off");
+	/* tessera.end=reboot: restart the machine through the kernel's own reboot path (SBI SRST) instead. */
+	char *end = cmdline_value("tessera.end=");
+	int restart = end != 0 && starts_with(end, "reboot") && end[6] == 0;
+	say(restart ? "rebooting" : "powering off");
 	my_syscall0(__NR_sync);
-	reboot(LINUX_REBOOT_CMD_POWER_OFF);
-	say("FAIL power-off returned");
+	reboot(restart ? LINUX_REBOOT_CMD_RESTART : LINUX_REBOOT_CMD_POWER_OFF);
+	say(restart ? "FAIL reboot returned" : "FAIL power-off returned");
 	for (;;)
 		sleep_ns(1000000000LL);
 }
