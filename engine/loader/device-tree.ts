@@ -15,6 +15,13 @@ import {
 /** What Tessera's harts implement, as riscv,isa names it (Sstc: S-mode's own timer compare, stimecmp). */
 export const ISA_STRING = 'rv32imac_zicsr_zifencei_sstc';
 
+/** "rv32imac_zicsr_sstc" as riscv,isa-base ("rv32i") and riscv,isa-extensions (i, m, a, c, zicsr, sstc). */
+export function isaParts(isa: string): { base: string; extensions: string[] } {
+  const [single, ...multi] = isa.toLowerCase().split('_');
+  const width = single.slice(0, 4); // rv32 or rv64
+  return { base: `${width}i`, extensions: [...single.slice(4)].concat(multi.filter((m) => m.length > 0)) };
+}
+
 export interface DeviceTreeOptions {
   harts: number;
   ramBase: number;
@@ -107,6 +114,10 @@ export function buildDeviceTree(opts: DeviceTreeOptions): Uint8Array {
     fdt.strings('status', 'okay');
     fdt.strings('compatible', 'riscv');
     fdt.strings('riscv,isa', opts.isa);
+    // The newer binding, as QEMU 8+ writes it beside riscv,isa: the base, then every extension by name.
+    const { base, extensions } = isaParts(opts.isa);
+    fdt.strings('riscv,isa-base', base);
+    fdt.strings('riscv,isa-extensions', ...extensions);
     fdt.strings('mmu-type', 'riscv,sv32');
     // Firmware such as OpenSBI finds which harts the CLINT serves through these controllers.
     fdt.beginNode('interrupt-controller');

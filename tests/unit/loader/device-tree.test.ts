@@ -2,7 +2,7 @@
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { buildDeviceTree, fdtLoadAddress } from '../../../engine/loader/device-tree.js';
+import { buildDeviceTree, fdtLoadAddress, ISA_STRING, isaParts } from '../../../engine/loader/device-tree.js';
 
 const MiB = 1024 * 1024;
 const board = {
@@ -160,6 +160,8 @@ describe('buildDeviceTree', () => {
       expect(strings(cpu, 'status')).toEqual(['okay']);
       expect(strings(cpu, 'compatible')).toEqual(['riscv']);
       expect(strings(cpu, 'riscv,isa')).toEqual(['rv32imac_zicsr_zifencei']);
+      expect(strings(cpu, 'riscv,isa-base')).toEqual(['rv32i']);
+      expect(strings(cpu, 'riscv,isa-extensions')).toEqual(['i', 'm', 'a', 'c', 'zicsr', 'zifencei']);
       expect(strings(cpu, 'mmu-type')).toEqual(['riscv,sv32']);
     });
   });
@@ -281,6 +283,13 @@ describe.skipIf(!hasDtc)('buildDeviceTree read by dtc (skipped when device-tree-
     expect(dts).toContain('stdout-path = "/soc/serial@10000000";');
     expect(dts).toContain('reg = <0x00 0x80000000 0x00 0x10000000>;');
     expect(dts).toContain('riscv,isa = "rv32imac_zicsr_zifencei";');
+    expect(dts).toContain('riscv,isa-extensions = "i\\0m\\0a\\0c\\0zicsr\\0zifencei";');
     expect(dts).toContain('compatible = "sifive,test1\\0sifive,test0\\0syscon";');
+  });
+});
+
+describe('isaParts', () => {
+  it("splits Tessera's riscv,isa into the base and the extensions by name (Sstc among them)", () => {
+    expect(isaParts(ISA_STRING)).toEqual({ base: 'rv32i', extensions: ['i', 'm', 'a', 'c', 'zicsr', 'zifencei', 'sstc'] });
   });
 });
