@@ -170,6 +170,7 @@ int main(void)
                    (unsigned)pin.yes, (unsigned)pin.no, (unsigned)pin.wrong, (unsigned)pin.lost, (unsigned)pin.dup,
                    (unsigned)pin.interrupted, (unsigned)modem_seq, (unsigned)modem_full);
             next_status = next_after(next_status, STATUS_EVERY, now);
+            hv_watchdog_kick(); /* a VM given a watchdog is restarted if this loop ever stops */
         }
     }
 }
