@@ -26,7 +26,12 @@ export interface ScenarioRun {
 }
 
 /** Runs to the end (or the duration); `during` may drive the system while it runs. */
-export async function runScenario(s: Scenario, options: SystemOptions & { capturePartitions?: boolean } = {}, during?: (system: System) => Promise<void>): Promise<ScenarioRun> {
+/** What `during` may ask of the run: whether it has ended (its duration reached, or stopped). */
+export interface RunProgress {
+  ended(): boolean;
+}
+
+export async function runScenario(s: Scenario, options: SystemOptions & { capturePartitions?: boolean } = {}, during?: (system: System, run: RunProgress) => Promise<void>): Promise<ScenarioRun> {
   const consoles: Record<string, string> = {};
   const system = await System.create(s, {
     recordTrace: true,
@@ -37,8 +42,9 @@ export async function runScenario(s: Scenario, options: SystemOptions & { captur
     },
   });
   try {
-    const running = system.run();
-    if (during) await during(system);
+    let ended = false;
+    const running = system.run().finally(() => { ended = true; });
+    if (during) await during(system, { ended: () => ended });
     const snapshot = await running;
     const partitions = options.capturePartitions ? Object.fromEntries(system.vmNames().map((vm) => [vm, system.readPartition(vm)])) : undefined;
     return { snapshot, consoles, events: system.eventLog(), trace: system.trace(), failed: system.failed(), ...(partitions ? { partitions } : {}) };
