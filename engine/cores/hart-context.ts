@@ -63,3 +63,8 @@ export const enum ContextNumber {
 }
 
 export const CONTEXT_NUMBERS = 8;
+
+/** stimecmp as one unsigned 64-bit value, from the two signed 32-bit halves the context keeps. */
+export function stimecmpOf(low: number, high: number): bigint {
+  return (BigInt(high >>> 0) << 32n) | BigInt(low >>> 0);
+}

@@ -1,7 +1,7 @@
 // A hart's architectural state: registers, CSRs and counters, its saved context, pending
 // interrupts and trap entry and return. Memory access is hart-access.ts; execution is hart.ts.
 
-import { ContextNumber as N, ContextWord as W } from './hart-context.js';
+import { ContextNumber as N, ContextWord as W, stimecmpOf } from './hart-context.js';
 import type { HartMemory } from './hart-memory.js';
 import { MSTATUS_MIE, MSTATUS_MPIE, MSTATUS_MPP, MSTATUS_MPP_SHIFT, MSTATUS_MPRV, MSTATUS_SIE, MSTATUS_SPIE, MSTATUS_SPP } from './mstatus.js';
 import { PmpRules } from './pmp.js';
@@ -178,7 +178,7 @@ export abstract class HartState {
     const timebase = this.memory.timebase;
     const version = timebase.changeCount();
     if (version !== this.stimerVersion) {
-      this.stimerAt = timebase.dueCycle((BigInt(this.stimecmpHi >>> 0) << 32n) | BigInt(this.stimecmpLo >>> 0));
+      this.stimerAt = timebase.dueCycle(stimecmpOf(this.stimecmpLo, this.stimecmpHi));
       this.stimerVersion = version;
     }
     return this.stimerAt;

@@ -1,7 +1,7 @@
 // The interrupt lines a vCPU's devices drive: its CLINT's software interrupt and timer, and the M
 // and S contexts of its PLIC (context 2*hart and 2*hart + 1, as on QEMU virt).
 
-import { ContextWord } from '../cores/hart-context.js';
+import { ContextWord, stimecmpOf } from '../cores/hart-context.js';
 import { MIP_MEIP, MIP_MSIP, MIP_MTIP, MIP_SEIP } from '../cores/trap-cause.js';
 import type { SystemTables } from './system-tables.js';
 
@@ -13,8 +13,7 @@ export function timerCycle(t: SystemTables, vcpu: number): number {
 
 /** For a vCPU no core holds, with Sstc on: the cycle its saved stimecmp comes due, or Infinity. */
 export function savedStimerCycle(t: SystemTables, vcpu: number): number {
-  const value = (BigInt(t.contextWord(vcpu, ContextWord.StimecmpHi) >>> 0) << 32n) | BigInt(t.contextWord(vcpu, ContextWord.StimecmpLo) >>> 0);
-  return t.clints[t.vmOf[vcpu]].dueCycle(value);
+  return t.clints[t.vmOf[vcpu]].dueCycle(stimecmpOf(t.contextWord(vcpu, ContextWord.StimecmpLo), t.contextWord(vcpu, ContextWord.StimecmpHi)));
 }
 
 /** The mip bits the vCPU's devices drive at virtual time `now`, given its timerCycle. */

@@ -184,7 +184,6 @@ export class SyncIpc extends IpcHandover {
 
   private receive(vcpu: number, slot: number, now: number, trace: TraceRing | undefined): void {
     const h = this.host;
-    this.noteServing(slot ^ 1, now);
     const sender = this.waiter(slot, SEND_WAITER);
     if (sender >= 0) {
       this.setWaiter(slot, SEND_WAITER, -1);

@@ -5,18 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import { runScenario, scenario } from '../integration/hypervisor/run-scenario.js';
 import { SECOND, until } from '../integration/use-cases/use-case.js';
-import { HAVE_LINUX, initLines, LINUX_BOOTARGS, LINUX_IMAGE, LINUX_SKIP_REASON } from '../integration/linux/linux-image.js';
+import { HAVE_LINUX, initLines, LINUX_BOOTARGS, LINUX_SKIP_REASON } from '../integration/linux/linux-image.js';
+import { linuxBesideBusy } from './linux-scenarios.js';
 
 describe.skipIf(!HAVE_LINUX)(`Linux VM reboot${LINUX_SKIP_REASON}`, () => {
   it('reboots itself: each reboot resets only its VM, which boots again from a clean partition', async () => {
     let text = '';
-    const run = await runScenario(scenario({
-      name: 'linux-reboot', cores: 2, memory: '80M', scheduler: { policy: 'fixed-priority' },
-      vms: [
-        { name: 'linux', kernel: LINUX_IMAGE, bootargs: `${LINUX_BOOTARGS} tessera.end=reboot`, ram: '64M', vcpus: 1, affinity: [0] },
-        { name: 'busy', guest: 'guests/bin/cpu-hog.elf', ram: '1M', affinity: [1] },
-      ],
-    }), { durationCycles: 60 * SECOND, onConsole: (vm, bytes) => { if (vm === 'linux') text += Buffer.from(bytes).toString('latin1'); } }, async (system, progress) => {
+    const run = await runScenario(scenario(linuxBesideBusy('linux-reboot', { bootargs: `${LINUX_BOOTARGS} tessera.end=reboot`, vcpus: 1, affinity: [0] })), { durationCycles: 60 * SECOND, onConsole: (vm, bytes) => { if (vm === 'linux') text += Buffer.from(bytes).toString('latin1'); } }, async (system, progress) => {
       // A wide virtual-time bound: the host looks at the console only now and then, so it stops the run itself.
       await until(() => initLines(text).filter((l) => l === 'tessera-init: start').length >= 3 || progress.ended());
       system.stop();

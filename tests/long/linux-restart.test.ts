@@ -4,19 +4,13 @@
 import { describe, expect, it } from 'vitest';
 import { runScenario, scenario } from '../integration/hypervisor/run-scenario.js';
 import { SECOND, until, vmOf } from '../integration/use-cases/use-case.js';
-import { HAVE_LINUX, initLines, LINUX_BOOTARGS, LINUX_IMAGE, LINUX_SKIP_REASON } from '../integration/linux/linux-image.js';
+import { HAVE_LINUX, initLines, LINUX_SKIP_REASON } from '../integration/linux/linux-image.js';
+import { linuxBesideBusy } from './linux-scenarios.js';
 
 describe.skipIf(!HAVE_LINUX)(`Linux VM restart${LINUX_SKIP_REASON}`, () => {
   it('restarts: the host restarts the powered-off Linux VM, which boots again from a clean partition under a fresh SBI', async () => {
     let second = '';
-    const run = await runScenario(scenario({
-      name: 'linux-restart', cores: 2, memory: '80M', scheduler: { policy: 'fixed-priority' },
-      vms: [
-        { name: 'linux', kernel: LINUX_IMAGE, bootargs: LINUX_BOOTARGS, ram: '64M', vcpus: 2, affinity: [0, 1] },
-        // Keeps virtual time going while Linux is off (with every core idle, a run skips to its end).
-        { name: 'busy', guest: 'guests/bin/cpu-hog.elf', ram: '1M', affinity: [1] },
-      ],
-    }), { durationCycles: 60 * SECOND }, async (system, progress) => {
+    const run = await runScenario(scenario(linuxBesideBusy('linux-restart')), { durationCycles: 60 * SECOND }, async (system, progress) => {
       // A wide virtual-time bound: the host acts only when it sees the VM's state, so it stops the run itself.
       await until(() => vmOf(system, 'linux').state === 'exited' || progress.ended());
       await system.command('linux', 'restart');

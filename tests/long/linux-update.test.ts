@@ -7,9 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { runScenario, scenario } from '../integration/hypervisor/run-scenario.js';
 import { SECOND, until } from '../integration/use-cases/use-case.js';
 import { HAVE_LINUX, LINUX_IMAGE, LINUX_SKIP_REASON } from '../integration/linux/linux-image.js';
+import { phoneLinux } from './linux-scenarios.js';
 import type { UpdateReport } from '../../engine/system/over-the-air.js';
-
-const BOOTARGS = 'console=ttyS0 earlycon=sbi uio_pdrv_genirq.of_id=generic-uio tessera.exec=/bin/phone';
 
 /** The rich OS's status lines: "rich: t=… | pin: N calls, A answered (…), W wrong, L lost, D dup | …". */
 function pinStatus(text: string): { calls: number; wrong: number; dup: number }[] {
@@ -22,18 +21,7 @@ describe.skipIf(!HAVE_LINUX)(`Linux VM update over the air${LINUX_SKIP_REASON}`,
     let before = '';
     let richText = '';
     const afterUpdate = () => pinStatus(richText.slice(richText.lastIndexOf('Linux version 6.1'))).length;
-    const run = await runScenario(scenario({
-      name: 'linux-update', cores: 2, memory: '144M', scheduler: { policy: 'fixed-priority', switchCost: 100 },
-      vms: [
-        { name: 'pin', guest: 'guests/bin/pin.elf', ram: '1M', priority: 5, affinity: [1] },
-        { name: 'baseband', guest: 'guests/bin/baseband.elf', ram: '1M', priority: 10, affinity: [0] },
-        { name: 'rich', kernel: LINUX_IMAGE, bootargs: BOOTARGS, ram: '64M', vcpus: 2, priority: 1, affinity: [0, 1], updatable: true },
-      ],
-      channels: [
-        { name: 'pin', size: '4K', endpoints: [{ vm: 'rich', address: '0x90000000', access: 'rw', irq: 32 }, { vm: 'pin', address: '0x90000000', access: 'ro', irq: 32 }] },
-        { name: 'modem', size: '16K', ring: 'rich', endpoints: [{ vm: 'rich', address: '0x91000000', access: 'rw', irq: 33 }, { vm: 'baseband', address: '0x90000000', access: 'rw', irq: 32 }] },
-      ],
-    }), {
+    const run = await runScenario(scenario(phoneLinux('linux-update', { updatable: true }, '144M')), {
       // A wide virtual-time bound: the host acts only when it sees events, so it stops the run itself.
       durationCycles: 60 * SECOND,
       onConsole: (vm, bytes) => { if (vm === 'rich') richText += Buffer.from(bytes).toString('latin1'); },
